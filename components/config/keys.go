@@ -1,0 +1,29 @@
+package config
+
+// Plain keys the program reads, without the project namespace. Pulumi.yaml
+// declares each of them (a test keeps the two in step).
+const (
+	KeyHosts           = "hosts"
+	KeyEdge            = "edge"
+	KeyPlacement       = "placement"
+	KeyImages          = "images"
+	KeyResources       = "resources"
+	KeyApp             = "app"
+	KeyTracingSampling = "tracingSampling"
+	KeyRetainData      = "retainDataOnDestroy"
+)
+
+// Secret keys: set with `pulumi config set --secret KEY VALUE`.
+const (
+	KeyGrafanaAdminPassword  = "grafanaAdminPassword"
+	KeyMySQLRootPassword     = "mysqlRootPassword"
+	KeyMySQLPassword         = "mysqlPassword"
+	KeyRedisPassword         = "redisPassword"
+	KeyMySQLExporterPassword = "mysqlExporterPassword"
+)
+
+// PlainKeys and SecretKeys are every key Load reads.
+var (
+	PlainKeys  = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData}
+	SecretKeys = []string{KeyGrafanaAdminPassword, KeyMySQLRootPassword, KeyMySQLPassword, KeyRedisPassword, KeyMySQLExporterPassword}
+)

@@ -1,0 +1,145 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Input is the raw configuration of one stack: values as the Pulumi engine
+// hands them to the program (objects arrive as JSON text), keyed without the
+// project namespace, and which of them were stored as secrets.
+type Input struct {
+	Stack   string
+	Values  map[string]string
+	Secrets map[string]bool
+}
+
+// Load reads every key this program knows from the running stack and parses it.
+func Load(ctx *pulumi.Context) (*Stack, error) {
+	in := Input{Stack: ctx.Stack(), Values: map[string]string{}, Secrets: map[string]bool{}}
+	for _, key := range append(append([]string{}, PlainKeys...), SecretKeys...) {
+		full := ctx.Project() + ":" + key
+		if v, ok := ctx.GetConfig(full); ok {
+			in.Values[key] = v
+			in.Secrets[key] = ctx.IsConfigSecret(full)
+		}
+	}
+	return Parse(in)
+}
+
+// Parse turns raw values into a Stack with defaults applied, or returns
+// Problems listing every bad value. It never panics on user input.
+func Parse(in Input) (*Stack, error) {
+	var ps Problems
+	raw := decodeAll(in, &ps)
+	s := &Stack{Name: in.Stack}
+	s.Hosts = parseHosts(raw.hosts, &ps)
+	s.Edge = parseEdge(raw.edge, s.Hosts, &ps)
+	s.Placement = parsePlacement(raw.placement, &ps)
+	s.Images = parseImages(raw.images, &ps)
+	s.App = parseApp(raw.app, s.Images, &ps)
+	s.Resources = parseResources(raw.resources, &ps)
+	s.TracingSampling = parseSampling(in.Values, &ps)
+	s.RetainData = parseRetain(in.Values, &ps)
+	s.Secrets = parseSecrets(in, &ps)
+	if len(ps) == 0 {
+		checkCapacity(s, &ps)
+	}
+	return s, ps.orNil()
+}
+
+// rawConfig is the JSON shape of the object keys.
+type rawConfig struct {
+	hosts     map[string]rawHost
+	edge      rawEdge
+	placement map[string]string
+	images    map[string]string
+	app       rawApp
+	resources map[string]rawResources
+}
+
+func decodeAll(in Input, ps *Problems) rawConfig {
+	var raw rawConfig
+	decode(in.Values, KeyHosts, &raw.hosts, ps)
+	decode(in.Values, KeyEdge, &raw.edge, ps)
+	decode(in.Values, KeyPlacement, &raw.placement, ps)
+	decode(in.Values, KeyImages, &raw.images, ps)
+	decode(in.Values, KeyApp, &raw.app, ps)
+	decode(in.Values, KeyResources, &raw.resources, ps)
+	return raw
+}
+
+// decode reads one object key strictly: an unknown field is a typo the user
+// wants to hear about, not a value silently ignored.
+func decode(values map[string]string, key string, into any, ps *Problems) {
+	text, ok := values[key]
+	if !ok || strings.TrimSpace(text) == "" {
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		ps.add(key, "see the key's shape in Pulumi.yaml and the README config reference", "cannot be read: %s", describeJSONError(err))
+	}
+}
+
+func describeJSONError(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Sprintf("field %q must be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
+	}
+	return err.Error()
+}
+
+func parseSampling(values map[string]string, ps *Problems) float64 {
+	text, ok := values[KeyTracingSampling]
+	if !ok || text == "" {
+		return 1.0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil || f < 0 || f > 1 {
+		ps.add(KeyTracingSampling, "use a probability between 0 and 1, e.g. 0.1", "%q is not a sampling probability", text)
+		return 1.0
+	}
+	return f
+}
+
+func parseRetain(values map[string]string, ps *Problems) bool {
+	text, ok := values[KeyRetainData]
+	if !ok || text == "" {
+		return true
+	}
+	b, err := strconv.ParseBool(text)
+	if err != nil {
+		ps.add(KeyRetainData, "use true (keep volumes on destroy) or false", "%q is not a boolean", text)
+		return true
+	}
+	return b
+}
+
+func parseSecrets(in Input, ps *Problems) Secrets {
+	get := func(key string) pulumi.StringOutput {
+		v, ok := in.Values[key]
+		switch {
+		case !ok || v == "":
+			ps.add(key, fmt.Sprintf("pulumi config set --secret %s <value> -s %s", key, in.Stack), "missing secret")
+		case !in.Secrets[key]:
+			ps.add(key, fmt.Sprintf("pulumi config rm %s -s %s && pulumi config set --secret %s <value> -s %s", key, in.Stack, key, in.Stack),
+				"is stored in plain text; it must be a secret")
+		}
+		return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+	}
+	return Secrets{
+		GrafanaAdminPassword:  get(KeyGrafanaAdminPassword),
+		MySQLRootPassword:     get(KeyMySQLRootPassword),
+		MySQLPassword:         get(KeyMySQLPassword),
+		RedisPassword:         get(KeyRedisPassword),
+		MySQLExporterPassword: get(KeyMySQLExporterPassword),
+	}
+}

@@ -1,0 +1,54 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem is one bad config value: the key it came from (as `pulumi config`
+// names it), what is wrong with it, and how to fix it.
+type Problem struct {
+	Key     string
+	Message string
+	Fix     string
+}
+
+func (p Problem) String() string {
+	if p.Fix == "" {
+		return fmt.Sprintf("%s: %s", p.Key, p.Message)
+	}
+	return fmt.Sprintf("%s: %s (fix: %s)", p.Key, p.Message, p.Fix)
+}
+
+// Problems collects every bad value so a user sees them all in one run
+// instead of fixing one key per `pulumi up`.
+type Problems []Problem
+
+func (ps *Problems) add(key, fix, format string, args ...any) {
+	*ps = append(*ps, Problem{Key: key, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+func (ps Problems) Error() string {
+	lines := make([]string, 0, len(ps)+1)
+	lines = append(lines, fmt.Sprintf("invalid stack configuration (%d problem(s)):", len(ps)))
+	for _, p := range ps {
+		lines = append(lines, "  - "+p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Keys lists the keys named by the problems, in order; tests use it.
+func (ps Problems) Keys() []string {
+	keys := make([]string, len(ps))
+	for i, p := range ps {
+		keys[i] = p.Key
+	}
+	return keys
+}
+
+func (ps Problems) orNil() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}

@@ -1,0 +1,178 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+type rawApp struct {
+	Build    string `json:"build"`
+	Replicas *int   `json:"replicas"`
+}
+
+type rawResources struct {
+	CPU               Quantity `json:"cpu"`
+	CPUReservation    Quantity `json:"cpuReservation"`
+	Memory            Quantity `json:"memory"`
+	MemoryReservation Quantity `json:"memoryReservation"`
+}
+
+// maxReplicas keeps a typo (`replicas: 30`) from exhausting a home server.
+const maxReplicas = 10
+
+func serviceNames() []string { return slices.Sorted(maps.Keys(Defaults)) }
+
+func knownService(name string) bool { _, ok := Defaults[name]; return ok }
+
+func unknownService(ps *Problems, key, name string) {
+	ps.add(key, "use one of "+strings.Join(serviceNames(), ", "), "unknown service %q", name)
+}
+
+func parsePlacement(raw map[string]string, ps *Problems) map[string]Role {
+	placement := map[string]Role{}
+	for name, d := range Defaults {
+		if d.Role != "" {
+			placement[name] = d.Role
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		key := KeyPlacement + "." + name
+		role := Role(raw[name])
+		switch {
+		case !knownService(name):
+			unknownService(ps, key, name)
+		case Defaults[name].Role == "":
+			ps.add(key, "remove it: this service runs on every host or on the edge", "%q cannot be placed", name)
+		case !knownRole(role):
+			ps.add(key, "use monitoring or service", "unknown role %q", raw[name])
+		default:
+			placement[name] = role
+		}
+	}
+	for _, exporter := range slices.Sorted(maps.Keys(exporterOf)) {
+		db := exporterOf[exporter]
+		if placement[exporter] != placement[db] {
+			ps.add(KeyPlacement+"."+exporter, fmt.Sprintf("place it with %s: pulumi config set --path %s.%s %s", db, KeyPlacement, exporter, placement[db]),
+				"runs on %s but %s runs on %s; an exporter must sit beside its database", placement[exporter], db, placement[db])
+		}
+	}
+	return placement
+}
+
+func parseImages(raw map[string]string, ps *Problems) map[string]string {
+	images := map[string]string{}
+	for name, d := range Defaults {
+		images[name] = d.Image
+	}
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		key := KeyImages + "." + name
+		if !knownService(name) {
+			unknownService(ps, key, name)
+			continue
+		}
+		if err := CheckPinnedImage(raw[name]); err != nil {
+			ps.add(key, "pin a version tag such as "+pinExample(name), "%v", err)
+			continue
+		}
+		images[name] = raw[name]
+	}
+	return images
+}
+
+func pinExample(service string) string {
+	if d := Defaults[service].Image; d != "" {
+		return d
+	}
+	return "registry.example.com/jiucom/api:1.4.2"
+}
+
+// CheckPinnedImage rejects references that float: no tag, or `latest`.
+// A digest (`@sha256:…`) is the strongest pin and always accepted.
+func CheckPinnedImage(ref string) error {
+	if ref == "" {
+		return fmt.Errorf("no image given")
+	}
+	if strings.Contains(ref, "@sha256:") {
+		return nil
+	}
+	lastSlash := strings.LastIndex(ref, "/")
+	colon := strings.LastIndex(ref, ":")
+	if colon <= lastSlash {
+		return fmt.Errorf("image %q has no tag and would float to latest", ref)
+	}
+	if tag := ref[colon+1:]; tag == "latest" || tag == "" {
+		return fmt.Errorf("image %q uses a floating tag", ref)
+	}
+	return nil
+}
+
+func parseApp(raw rawApp, images map[string]string, ps *Problems) AppSettings {
+	app := AppSettings{Build: raw.Build, Replicas: 1}
+	if raw.Replicas != nil {
+		app.Replicas = *raw.Replicas
+		if app.Replicas < 1 || app.Replicas > maxReplicas {
+			ps.add(KeyApp+".replicas", fmt.Sprintf("use 1 to %d", maxReplicas), "%d replicas", app.Replicas)
+		}
+	}
+	if images[App] == "" {
+		ps.add(KeyImages+"."+App, "set a pinned image, e.g. pulumi config set --path images.app "+pinExample(App)+" (with app.build to build it locally)",
+			"the app has no image")
+	}
+	return app
+}
+
+func parseResources(raw map[string]rawResources, ps *Problems) map[string]Resources {
+	out := map[string]Resources{}
+	for name, d := range Defaults {
+		out[name] = d.Res
+	}
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		key := KeyResources + "." + name
+		if !knownService(name) {
+			unknownService(ps, key, name)
+			continue
+		}
+		out[name] = overrideResources(key, out[name], raw[name], ps)
+	}
+	return out
+}
+
+func overrideResources(key string, r Resources, raw rawResources, ps *Problems) Resources {
+	cpu := func(field string, q Quantity, into *int) {
+		if q == "" {
+			return
+		}
+		v, err := ParseMilliCPU(string(q))
+		if err != nil {
+			ps.add(key+"."+field, `use cores as a number, e.g. "0.5" or "2"`, "%v", err)
+			return
+		}
+		*into = v
+	}
+	mem := func(field string, q Quantity, into *int) {
+		if q == "" {
+			return
+		}
+		v, err := ParseMemoryMiB(string(q))
+		if err != nil {
+			ps.add(key+"."+field, `use a size such as "512MB" or "2GB"`, "%v", err)
+			return
+		}
+		*into = v
+	}
+	cpu("cpu", raw.CPU, &r.CPULimitMilli)
+	cpu("cpuReservation", raw.CPUReservation, &r.CPUReservationMilli)
+	mem("memory", raw.Memory, &r.MemoryLimitMiB)
+	mem("memoryReservation", raw.MemoryReservation, &r.MemoryReservationMiB)
+	if r.CPUReservationMilli > r.CPULimitMilli {
+		ps.add(key+".cpuReservation", "lower the reservation or raise resources."+strings.TrimPrefix(key, KeyResources+".")+".cpu",
+			"reservation %s cores is above the limit %s", FormatMilliCPU(r.CPUReservationMilli), FormatMilliCPU(r.CPULimitMilli))
+	}
+	if r.MemoryReservationMiB > r.MemoryLimitMiB {
+		ps.add(key+".memoryReservation", "lower the reservation or raise resources."+strings.TrimPrefix(key, KeyResources+".")+".memory",
+			"reservation %dMiB is above the limit %dMiB", r.MemoryReservationMiB, r.MemoryLimitMiB)
+	}
+	return r
+}

@@ -1,0 +1,234 @@
+package container
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+)
+
+// Service is one running container and the image it runs.
+type Service struct {
+	pulumi.ResourceState
+
+	Container *docker.Container
+	// ContainerName is the name other containers on the network resolve.
+	ContainerName pulumi.StringOutput `pulumi:"containerName"`
+	ImageID       pulumi.StringOutput `pulumi:"imageId"`
+}
+
+// Args names the container and carries its spec.
+type Args struct {
+	// ContainerName is the docker name, e.g. "jiucom-mysql".
+	ContainerName string
+	Spec          Spec
+}
+
+const (
+	defaultWait      = 120 * time.Second
+	logMaxSize       = "10m"
+	logMaxFiles      = "3"
+	cpuSharesPerCore = 1024
+)
+
+// NewService registers the image and the container. The caller passes the
+// host's docker provider in opts (pulumi.Provider); children inherit it.
+func NewService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Service, error) {
+	if args == nil || args.ContainerName == "" {
+		return nil, fmt.Errorf("container %s: a container name is required", name)
+	}
+	if err := Validate(args.Spec); err != nil {
+		return nil, fmt.Errorf("container %s: %w", name, err)
+	}
+	svc := &Service{}
+	if err := ctx.RegisterComponentResource("jiucom:container:Service", name, svc, opts...); err != nil {
+		return nil, fmt.Errorf("container %s: %w", name, err)
+	}
+	image, err := docker.NewRemoteImage(ctx, name+"-image", imageArgs(args.Spec), pulumi.Parent(svc))
+	if err != nil {
+		return nil, fmt.Errorf("container %s: image: %w", name, err)
+	}
+	c, err := docker.NewContainer(ctx, name+"-container", containerArgs(args.ContainerName, args.Spec, image.ImageId),
+		pulumi.Parent(svc),
+		// Replacing a stateful container must stop the old one first: two
+		// mysqld processes on one data volume corrupt it.
+		pulumi.DeleteBeforeReplace(true))
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", name, err)
+	}
+	svc.Container = c
+	svc.ContainerName = c.Name
+	svc.ImageID = image.ImageId
+	if err := ctx.RegisterResourceOutputs(svc, pulumi.Map{
+		"containerName": c.Name,
+		"imageId":       image.ImageId,
+	}); err != nil {
+		return nil, fmt.Errorf("container %s: %w", name, err)
+	}
+	return svc, nil
+}
+
+func imageArgs(s Spec) *docker.RemoteImageArgs {
+	args := &docker.RemoteImageArgs{
+		Name: pulumi.String(s.Image),
+		// Keep images on destroy: a teardown should not force a re-pull.
+		KeepLocally: pulumi.Bool(true),
+	}
+	if s.Build != nil {
+		build := &docker.RemoteImageBuildArgs{Context: pulumi.String(s.Build.Context)}
+		if s.Build.Dockerfile != "" {
+			build.Dockerfile = pulumi.String(s.Build.Dockerfile)
+		}
+		args.Build = build
+	}
+	return args
+}
+
+func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *docker.ContainerArgs {
+	r := s.Resources
+	wait := s.WaitTimeout
+	if wait == 0 {
+		wait = defaultWait
+	}
+	restart := s.Restart
+	if restart == "" {
+		restart = "unless-stopped"
+	}
+	args := &docker.ContainerArgs{
+		Name:    pulumi.String(containerName),
+		Image:   imageID,
+		Command: pulumi.ToStringArray(s.Command),
+		Envs:    envs(s),
+		Restart: pulumi.String(restart),
+		// Memory is the hard limit; MemorySwap equal to it means no swap (the
+		// container is OOM-killed at its limit) and stops the provider from
+		// reading back 2×Memory as a perpetual diff.
+		Memory:            pulumi.Int(r.MemoryLimitMiB),
+		MemorySwap:        pulumi.Int(r.MemoryLimitMiB),
+		MemoryReservation: pulumi.Int(r.MemoryReservationMiB),
+		Cpus:              pulumi.String(config.FormatMilliCPU(r.CPULimitMilli)),
+		// Docker has no CPU reservation for a plain container; shares give the
+		// reserved cores their weight under contention.
+		CpuShares:    pulumi.Int(r.CPUReservationMilli * cpuSharesPerCore / 1000),
+		SecurityOpts: pulumi.StringArray{pulumi.String("no-new-privileges:true")},
+		LogDriver:    pulumi.String("json-file"),
+		LogOpts:      pulumi.StringMap{"max-size": pulumi.String(logMaxSize), "max-file": pulumi.String(logMaxFiles)},
+		Healthcheck:  healthcheck(s.Health),
+		Wait:         pulumi.Bool(true),
+		WaitTimeout:  pulumi.Int(int(wait.Seconds())),
+		Ports:        ports(s.Ports),
+		Volumes:      mounts(s.Mounts),
+		Uploads:      uploads(s.Files),
+		Labels:       labels(s.Labels),
+		ReadOnly:     pulumi.Bool(s.ReadOnlyRootFS),
+	}
+	if len(s.Entrypoint) > 0 {
+		args.Entrypoints = pulumi.ToStringArray(s.Entrypoint)
+	}
+	if s.User != "" {
+		args.User = pulumi.String(s.User)
+	}
+	if s.PidMode != "" {
+		args.PidMode = pulumi.String(s.PidMode)
+	}
+	if len(s.Tmpfs) > 0 {
+		args.Tmpfs = pulumi.ToStringMap(s.Tmpfs)
+	}
+	if !s.KeepDefaultCaps {
+		args.Capabilities = &docker.ContainerCapabilitiesArgs{
+			Drops: pulumi.StringArray{pulumi.String("ALL")},
+			Adds:  pulumi.ToStringArray(s.CapAdd),
+		}
+	}
+	if s.Network != nil {
+		args.NetworksAdvanced = docker.ContainerNetworksAdvancedArray{
+			docker.ContainerNetworksAdvancedArgs{Name: s.Network, Aliases: pulumi.ToStringArray(s.Aliases)},
+		}
+	}
+	return args
+}
+
+// envs renders plain and secret variables in a stable order; a secret value
+// makes the whole list secret in state.
+func envs(s Spec) pulumi.StringArray {
+	var out pulumi.StringArray
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
+		out = append(out, pulumi.String(k+"="+s.Env[k]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.SecretEnv)) {
+		out = append(out, pulumi.ToSecret(pulumi.Sprintf("%s=%s", k, s.SecretEnv[k])).(pulumi.StringOutput))
+	}
+	return out
+}
+
+func healthcheck(h Healthcheck) *docker.ContainerHealthcheckArgs {
+	orDefault := func(d, def time.Duration) pulumi.StringPtrInput {
+		if d == 0 {
+			d = def
+		}
+		return pulumi.String(d.String())
+	}
+	retries := h.Retries
+	if retries == 0 {
+		retries = 5
+	}
+	return &docker.ContainerHealthcheckArgs{
+		Tests:       pulumi.ToStringArray(h.Test),
+		Interval:    orDefault(h.Interval, 10*time.Second),
+		Timeout:     orDefault(h.Timeout, 5*time.Second),
+		StartPeriod: orDefault(h.StartPeriod, 30*time.Second),
+		Retries:     pulumi.Int(retries),
+	}
+}
+
+func ports(ps []Port) docker.ContainerPortArray {
+	var out docker.ContainerPortArray
+	for _, p := range ps {
+		out = append(out, docker.ContainerPortArgs{
+			Internal: pulumi.Int(p.Internal),
+			External: pulumi.Int(p.External),
+			Ip:       pulumi.String(p.HostIP),
+			Protocol: pulumi.String("tcp"),
+		})
+	}
+	return out
+}
+
+func mounts(ms []Mount) docker.ContainerVolumeArray {
+	var out docker.ContainerVolumeArray
+	for _, m := range ms {
+		v := docker.ContainerVolumeArgs{ContainerPath: pulumi.String(m.Target), ReadOnly: pulumi.Bool(m.ReadOnly)}
+		if m.Volume != nil {
+			v.VolumeName = m.Volume
+		} else {
+			v.HostPath = pulumi.String(m.HostPath)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func uploads(fs []File) docker.ContainerUploadArray {
+	var out docker.ContainerUploadArray
+	for _, f := range fs {
+		mode := f.Mode
+		if mode == "" {
+			mode = "0444"
+		}
+		out = append(out, docker.ContainerUploadArgs{File: pulumi.String(f.Path), Content: f.Content, Permissions: pulumi.String(mode)})
+	}
+	return out
+}
+
+func labels(ls map[string]string) docker.ContainerLabelArray {
+	var out docker.ContainerLabelArray
+	for _, k := range slices.Sorted(maps.Keys(ls)) {
+		out = append(out, docker.ContainerLabelArgs{Label: pulumi.String(k), Value: pulumi.String(ls[k])})
+	}
+	return out
+}

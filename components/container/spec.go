@@ -1,0 +1,89 @@
+// Package container is the one building block every service is made of: a
+// typed Spec rendered into a docker.RemoteImage and a docker.Container with the
+// platform's rules applied (hard limits without swap, reservations, no new
+// privileges, log rotation, a healthcheck and a health-gated start).
+package container
+
+import (
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+)
+
+// Spec is everything that differs between services.
+type Spec struct {
+	// Image is a pinned reference; with Build it is the tag the build produces.
+	Image      string
+	Build      *Build
+	Entrypoint []string
+	Command    []string
+	User       string
+	Env        map[string]string
+	// SecretEnv values are kept secret in state; prefer Files for passwords,
+	// since environment variables show in `docker inspect`.
+	SecretEnv map[string]pulumi.StringInput
+	Ports     []Port
+	Mounts    []Mount
+	// Files are uploaded into the container before it starts; a content change
+	// replaces only this container.
+	Files     []File
+	Health    Healthcheck
+	Resources config.Resources
+	// Restart defaults to unless-stopped.
+	Restart string
+	// Network and Aliases attach the container to its host's bridge network.
+	Network pulumi.StringInput
+	Aliases []string
+	// CapAdd lists the only capabilities kept; everything else is dropped
+	// unless KeepDefaultCaps is set for an image that needs root's set to start.
+	CapAdd          []string
+	KeepDefaultCaps bool
+	ReadOnlyRootFS  bool
+	Tmpfs           map[string]string
+	// PidMode "host" is reserved for node-exporter (see the policy pack's exceptions).
+	PidMode string
+	// WaitTimeout bounds how long `pulumi up` waits for the healthcheck to pass.
+	WaitTimeout time.Duration
+	Labels      map[string]string
+}
+
+// Build is a local docker build context producing Spec.Image.
+type Build struct {
+	Context    string
+	Dockerfile string
+}
+
+// Port publishes a container port on one host address.
+type Port struct {
+	Internal int
+	External int
+	// HostIP is required: a LAN address, 127.0.0.1, or 0.0.0.0 for the few
+	// public entry points (gateway, edge) that must listen everywhere.
+	HostIP string
+}
+
+// Mount is a named volume or a host path.
+type Mount struct {
+	Volume   pulumi.StringInput
+	HostPath string
+	Target   string
+	ReadOnly bool
+}
+
+// File is uploaded to Path with Mode (e.g. "0444").
+type File struct {
+	Path    string
+	Content pulumi.StringInput
+	Mode    string
+}
+
+// Healthcheck mirrors Docker's HEALTHCHECK.
+type Healthcheck struct {
+	Test        []string
+	Interval    time.Duration
+	Timeout     time.Duration
+	StartPeriod time.Duration
+	Retries     int
+}

@@ -1,0 +1,77 @@
+package stack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/container"
+)
+
+// containerPrefix namespaces every container name on a shared engine.
+const containerPrefix = "jiucom-"
+
+// instance is one container of a service.
+type instance struct {
+	service string
+	// name is unique in the stack: the service, "app-2", or
+	// "node-exporter-service" for per-host agents.
+	name string
+	// containerName is what docker and the network call it.
+	containerName string
+	role          config.Role
+}
+
+// placed returns the instances of a placed service, one per replica.
+func (d *deployment) placed(service string) []instance {
+	role := d.cfg.Placement[service]
+	n := d.cfg.Replicas(service)
+	if n == 1 && service != config.App {
+		return []instance{{service: service, name: service, containerName: containerPrefix + service, role: role}}
+	}
+	out := make([]instance, n)
+	for i := range out {
+		name := fmt.Sprintf("%s-%d", service, i+1)
+		out[i] = instance{service: service, name: name, containerName: containerPrefix + name, role: role}
+	}
+	return out
+}
+
+// run registers one instance on its engine with the stack's image, limits and
+// network applied, after every instance of the services it waits for.
+func (d *deployment) run(in instance, spec container.Spec, after ...string) error {
+	host := d.hostFor(in.role)
+	if spec.Image == "" {
+		spec.Image = d.cfg.Images[in.service]
+	}
+	spec.Resources = d.cfg.Resources[in.service]
+	spec.Network = host.NetworkName
+	spec.Labels = map[string]string{"com.jiucom.service": in.service, "com.jiucom.role": string(in.role)}
+	// Depend on the containers themselves, not their components: the SDK
+	// expands a component to the children it has registered so far, which
+	// races with the goroutines registering them.
+	var deps []pulumi.Resource
+	for _, service := range after {
+		for _, s := range d.p.Services[service] {
+			deps = append(deps, s.Container)
+		}
+	}
+	svc, err := container.NewService(d.ctx, in.name, &container.Args{ContainerName: in.containerName, Spec: spec},
+		host.On(), pulumi.DependsOn(deps))
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	d.p.Services[in.service] = append(d.p.Services[in.service], svc)
+	return nil
+}
+
+// runPlaced runs every replica of a placed service with the same spec.
+func (d *deployment) runPlaced(service string, spec func(instance) container.Spec, after ...string) error {
+	for _, in := range d.placed(service) {
+		if err := d.run(in, spec(in), after...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+// Package harness runs the whole Pulumi program under mocks and records what
+// it registers, so tests (and the policy pack's fixtures) can assert on the
+// real resource graph: types, names, inputs, parents, providers, dependencies.
+package harness
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/stack"
+)
+
+// Project is the Pulumi project name from Pulumi.yaml.
+const Project = "jiucom-infra"
+
+// Resource is one registration as the engine saw it.
+type Resource struct {
+	URN          string
+	Type         string
+	Name         string
+	Custom       bool
+	Inputs       resource.PropertyMap
+	Parent       string
+	Provider     string // "urn::id" of the explicit provider, or "" (default provider)
+	Dependencies []string
+	Retain       bool
+	DeleteFirst  bool
+}
+
+// Recording is everything a program run registered.
+type Recording struct {
+	mu        sync.Mutex
+	Resources []Resource
+}
+
+// OfType returns the resources of a type token, in registration order.
+func (r *Recording) OfType(typ string) []Resource {
+	var out []Resource
+	for _, res := range r.Resources {
+		if res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Named returns the resource with a given type and name.
+func (r *Recording) Named(typ, name string) (Resource, bool) {
+	for _, res := range r.Resources {
+		if res.Type == typ && res.Name == name {
+			return res, true
+		}
+	}
+	return Resource{}, false
+}
+
+// ByURN returns the resource with a URN.
+func (r *Recording) ByURN(urn string) (Resource, bool) {
+	for _, res := range r.Resources {
+		if res.URN == urn {
+			return res, true
+		}
+	}
+	return Resource{}, false
+}
+
+// ProviderOf resolves the "urn::id" provider reference of a resource.
+func (r *Recording) ProviderOf(res Resource) (Resource, bool) {
+	if res.Provider == "" {
+		return Resource{}, false
+	}
+	// The reference is "<urn>::<id>" and URNs contain "::" themselves: cut at the last one.
+	return r.ByURN(res.Provider[:strings.LastIndex(res.Provider, "::")])
+}
+
+// DependsOn reports whether res lists dep's URN among its dependencies.
+func DependsOn(res, dep Resource) bool { return slices.Contains(res.Dependencies, dep.URN) }
+
+type mocks struct {
+	stack string
+	rec   *Recording
+}
+
+// urnOf builds a URN the way the engine (and the mock monitor) does: the
+// type is qualified by the parent's type chain unless the parent is the stack.
+func urnOf(stack, parent, typ, name string) string {
+	qualified := typ
+	if parts := strings.Split(parent, "::"); len(parts) == 4 && parts[2] != "pulumi:pulumi:Stack" {
+		qualified = parts[2] + "$" + typ
+	}
+	return fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", stack, Project, qualified, name)
+}
+
+// IsRoot reports whether a parent URN is the stack itself.
+func IsRoot(parent string) bool { return strings.Contains(parent, "::pulumi:pulumi:Stack::") }
+
+func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	res := Resource{
+		URN:          urnOf(m.stack, rpc.GetParent(), args.TypeToken, args.Name),
+		Type:         args.TypeToken,
+		Name:         args.Name,
+		Custom:       args.Custom,
+		Inputs:       args.Inputs,
+		Parent:       rpc.GetParent(),
+		Provider:     args.Provider,
+		Dependencies: rpc.GetDependencies(),
+		Retain:       rpc.GetRetainOnDelete(),
+		DeleteFirst:  rpc.GetDeleteBeforeReplace(),
+	}
+	m.rec.mu.Lock()
+	m.rec.Resources = append(m.rec.Resources, res)
+	m.rec.mu.Unlock()
+	state := args.Inputs.Copy()
+	for k, v := range computedOutputs(args.TypeToken, args.Name) {
+		if _, set := state[k]; !set {
+			state[k] = v
+		}
+	}
+	return args.Name + "-id", state, nil
+}
+
+func (m mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}
+
+// computedOutputs fakes what providers compute so dependent values resolve.
+func computedOutputs(typ, name string) resource.PropertyMap {
+	switch typ {
+	case "docker:index/remoteImage:RemoteImage":
+		return resource.PropertyMap{"imageId": resource.NewProperty("sha256:" + name)}
+	case "gcp:compute/address:Address":
+		return resource.PropertyMap{"address": resource.NewProperty("203.0.113.10")}
+	case "gcp:serviceaccount/account:Account":
+		return resource.PropertyMap{"email": resource.NewProperty(name + "@example.iam.gserviceaccount.com")}
+	}
+	return nil
+}
+
+// Run parses cfg exactly as Load would, then runs stack.Deploy under mocks.
+// It returns the config error, if any, before anything is registered.
+func Run(stackName string, in config.Input) (*Recording, error) {
+	rec := &Recording{}
+	in.Stack = stackName
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		cfg, err := config.Load(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = stack.Deploy(ctx, cfg)
+		return err
+	}, pulumi.WithMocks(Project, stackName, mocks{stack: stackName, rec: rec}), withConfig(in))
+	return rec, err
+}
+
+func withConfig(in config.Input) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = map[string]string{}
+		info.ConfigSecretKeys = nil
+		for k, v := range in.Values {
+			info.Config[Project+":"+k] = v
+			if in.Secrets[k] {
+				info.ConfigSecretKeys = append(info.ConfigSecretKeys, Project+":"+k)
+			}
+		}
+	}
+}

@@ -50,7 +50,7 @@ var Defaults = map[string]Default{
 	Redis:            {Service, "redis:7.4.1-alpine", res(1000, 250, 512, 128)},
 	App:              {Service, "", res(2000, 500, 1024, 512)},
 	Gateway:          {Service, "nginx:1.27.3-alpine", res(500, 100, 256, 64)},
-	RedisExporter:    {Service, "oliver006/redis_exporter:v1.66.0", res(250, 100, 128, 64)},
+	RedisExporter:    {Service, "oliver006/redis_exporter:v1.66.0-alpine", res(250, 100, 128, 64)},
 	MySQLExporter:    {Service, "prom/mysqld-exporter:v0.16.0", res(250, 100, 128, 64)},
 	Prometheus:       {Monitoring, "prom/prometheus:v3.0.1", res(500, 250, 512, 256)},
 	Grafana:          {Monitoring, "grafana/grafana:11.4.0", res(500, 250, 512, 256)},

@@ -30,27 +30,40 @@ func unknownService(ps *Problems, key, name string) {
 	ps.add(key, "use one of "+strings.Join(serviceNames(), ", "), "unknown service %q", name)
 }
 
-func parsePlacement(raw map[string]string, ps *Problems) map[string]Role {
-	placement := map[string]Role{}
+// mergeOverrides starts every service at its default and applies the stack's
+// overrides one service at a time, in name order; an unknown name is a
+// problem. apply returns the merged value, or false to keep the current one.
+func mergeOverrides[R, V any](key string, raw map[string]R, def func(Default) V, apply func(key, name string, current V, override R) (V, bool), ps *Problems) map[string]V {
+	out := map[string]V{}
 	for name, d := range Defaults {
-		if d.Role != "" {
-			placement[name] = d.Role
-		}
+		out[name] = def(d)
 	}
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
-		key := KeyPlacement + "." + name
-		role := Role(raw[name])
-		switch {
-		case !knownService(name):
-			unknownService(ps, key, name)
-		case Defaults[name].Role == "":
-			ps.add(key, "remove it: this service runs on every host or on the edge", "%q cannot be placed", name)
-		case !knownRole(role):
-			ps.add(key, "use monitoring or service", "unknown role %q", raw[name])
-		default:
-			placement[name] = role
+		k := key + "." + name
+		if !knownService(name) {
+			unknownService(ps, k, name)
+			continue
+		}
+		if v, ok := apply(k, name, out[name], raw[name]); ok {
+			out[name] = v
 		}
 	}
+	return out
+}
+
+func parsePlacement(raw map[string]string, ps *Problems) map[string]Role {
+	placement := mergeOverrides(KeyPlacement, raw, func(d Default) Role { return d.Role },
+		func(key, name string, _ Role, override string) (Role, bool) {
+			switch role := Role(override); {
+			case Defaults[name].Role == "":
+				ps.add(key, "remove it: this service runs on every host or on the edge", "%q cannot be placed", name)
+			case !knownRole(role):
+				ps.add(key, "use monitoring or service", "unknown role %q", override)
+			default:
+				return role, true
+			}
+			return "", false
+		}, ps)
 	for _, exporter := range slices.Sorted(maps.Keys(exporterOf)) {
 		db := exporterOf[exporter]
 		if placement[exporter] != placement[db] {
@@ -62,23 +75,14 @@ func parsePlacement(raw map[string]string, ps *Problems) map[string]Role {
 }
 
 func parseImages(raw map[string]string, ps *Problems) map[string]string {
-	images := map[string]string{}
-	for name, d := range Defaults {
-		images[name] = d.Image
-	}
-	for _, name := range slices.Sorted(maps.Keys(raw)) {
-		key := KeyImages + "." + name
-		if !knownService(name) {
-			unknownService(ps, key, name)
-			continue
-		}
-		if err := CheckPinnedImage(raw[name]); err != nil {
-			ps.add(key, "pin a version tag such as "+pinExample(name), "%v", err)
-			continue
-		}
-		images[name] = raw[name]
-	}
-	return images
+	return mergeOverrides(KeyImages, raw, func(d Default) string { return d.Image },
+		func(key, name, _ string, override string) (string, bool) {
+			if err := CheckPinnedImage(override); err != nil {
+				ps.add(key, "pin a version tag such as "+pinExample(name), "%v", err)
+				return "", false
+			}
+			return override, true
+		}, ps)
 }
 
 func pinExample(service string) string {
@@ -124,19 +128,10 @@ func parseApp(raw rawApp, images map[string]string, ps *Problems) AppSettings {
 }
 
 func parseResources(raw map[string]rawResources, ps *Problems) map[string]Resources {
-	out := map[string]Resources{}
-	for name, d := range Defaults {
-		out[name] = d.Res
-	}
-	for _, name := range slices.Sorted(maps.Keys(raw)) {
-		key := KeyResources + "." + name
-		if !knownService(name) {
-			unknownService(ps, key, name)
-			continue
-		}
-		out[name] = overrideResources(key, out[name], raw[name], ps)
-	}
-	return out
+	return mergeOverrides(KeyResources, raw, func(d Default) Resources { return d.Res },
+		func(key, _ string, current Resources, override rawResources) (Resources, bool) {
+			return overrideResources(key, current, override, ps), true
+		}, ps)
 }
 
 func overrideResources(key string, r Resources, raw rawResources, ps *Problems) Resources {

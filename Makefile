@@ -1,5 +1,5 @@
 # The one test command the README documents and .ci/run calls.
-.PHONY: test lint dev-up
+.PHONY: test lint dev-up inventory
 
 test: lint
 	go build ./...
@@ -8,3 +8,7 @@ test: lint
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+
+# Regenerate tests/testdata/metrics from Debian's exporters (by hand, not CI).
+inventory:
+	bash tests/inventory/capture.sh

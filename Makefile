@@ -1,5 +1,5 @@
 # The commands the README documents. `make test` is what .ci/run calls.
-.PHONY: test lint dev-up
+.PHONY: test lint dev-up inventory
 
 # Every test: formatting, vet, the policy pack's build, unit, mock and
 # real-tool tests.
@@ -14,3 +14,7 @@ lint:
 # Bring the whole dev stack up on the local Docker engine.
 dev-up:
 	./assets/dev-up.sh
+
+# Regenerate tests/testdata/metrics from Debian's exporters (by hand, not CI).
+inventory:
+	bash tests/inventory/capture.sh

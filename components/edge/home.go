@@ -25,12 +25,13 @@ func NamesFor(routes []Route, home string) []string {
 	return names
 }
 
-// HomeListen is the listen directive of a home TLS server behind the edge.
-// Every connection from the edge starts with a PROXY header, so the listener
-// must expect one; a listener without it would read the header as a broken
-// TLS ClientHello.
-func HomeListen(port int) string {
-	return fmt.Sprintf("listen %d ssl proxy_protocol;", port)
+// HomeListen is the listen directive of a home TLS server behind the edge;
+// addr is what nginx's listen takes ("443", "192.168.0.10:8888"). Every
+// connection from the edge starts with a PROXY header, so the listener must
+// expect one; a listener without it would read the header as a broken TLS
+// ClientHello.
+func HomeListen(addr string) string {
+	return fmt.Sprintf("listen %s ssl proxy_protocol;", addr)
 }
 
 // RealIPSnippet goes in the home TLS server (the one with HomeListen): the

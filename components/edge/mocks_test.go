@@ -26,11 +26,11 @@ type recorder struct {
 
 // computed stands in for outputs the cloud would compute.
 var computed = map[string]resource.PropertyMap{
-	"gcp:compute/address:Address":       {"address": resource.NewProperty("203.0.113.10")},
+	"gcp:compute/address:Address":        {"address": resource.NewProperty("203.0.113.10")},
 	"gcp:serviceaccount/account:Account": {"email": resource.NewProperty("edge-proxy@proj.iam.gserviceaccount.com")},
-	"gcp:compute/instance:Instance":     {"instanceId": resource.NewProperty("4242")},
-	"gcp:compute/network:Network":       {"selfLink": resource.NewProperty("projects/proj/global/networks/edge-network")},
-	"gcp:compute/subnetwork:Subnetwork": {"selfLink": resource.NewProperty("projects/proj/regions/asia-northeast3/subnetworks/edge-subnet")},
+	"gcp:compute/instance:Instance":      {"instanceId": resource.NewProperty("4242")},
+	"gcp:compute/network:Network":        {"selfLink": resource.NewProperty("projects/proj/global/networks/edge-network")},
+	"gcp:compute/subnetwork:Subnetwork":  {"selfLink": resource.NewProperty("projects/proj/regions/asia-northeast3/subnetworks/edge-subnet")},
 }
 
 func (r *recorder) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {

@@ -5,6 +5,10 @@
 #
 #   tests/bench/edge.sh [duration-seconds] [connections] [rounds]
 #
+# CONNECTION_CLOSE=1 makes every request a new TCP+TLS connection, which
+# measures the relay's per-connection work (accept, SNI preread, upstream
+# connect, PROXY header) instead of steady-state copying.
+#
 # On one machine a relay takes CPU from home, so "edge / direct" is always
 # below 1; the yardstick is "edge / haproxy", which should be >= 1.
 set -euo pipefail
@@ -13,6 +17,10 @@ cd "$(dirname "$0")/../.."
 duration=${1:-8}
 conns=${2:-32}
 rounds=${3:-2}
+wrk_extra=()
+if [ "${CONNECTION_CLOSE:-}" = 1 ]; then
+    wrk_extra=(-H "Connection: close")
+fi
 for tool in nginx haproxy wrk openssl go; do
     command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool" >&2; exit 1; }
 done
@@ -65,7 +73,7 @@ to_ms() { # wrk latency like 812.00us, 1.23ms, 1.01s
 declare -A rps p50 p99
 measure() { # label port
     local out
-    out=$(wrk -t1 -c"$conns" -d"${duration}s" --latency "https://localhost:$2/")
+    out=$(wrk -t1 -c"$conns" -d"${duration}s" --latency "${wrk_extra[@]}" "https://localhost:$2/")
     local r l50 l99
     r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     l50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
@@ -77,7 +85,7 @@ measure() { # label port
     fi
 }
 
-echo "wrk: 1 thread, $conns connections, ${duration}s per run, $rounds rounds, $(nproc) CPUs"
+echo "wrk: 1 thread, $conns connections, ${duration}s per run, $rounds rounds, $(nproc) CPUs${wrk_extra:+, new connection per request}"
 wrk -t1 -c"$conns" -d2s "https://localhost:$EDGE_TLS/" >/dev/null # warm-up
 for round in $(seq "$rounds"); do
     # Rotate the order so no target always runs first or last.

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -55,8 +56,9 @@ func (n nginxInstance) test(conf string) (string, error) {
 }
 
 // start writes conf and runs nginx in the foreground until the test ends,
-// returning once every address in waitFor accepts connections.
-func (n nginxInstance) start(t *testing.T, conf string, waitFor ...string) {
+// returning once every address in waitFor accepts connections. Returns the
+// master's pid.
+func (n nginxInstance) start(t *testing.T, conf string, waitFor ...string) int {
 	t.Helper()
 	require.NoError(t, os.WriteFile(n.Conf, []byte(conf), 0o644))
 	if out, err := n.test(n.Conf); err != nil {
@@ -83,6 +85,27 @@ func (n nginxInstance) start(t *testing.T, conf string, waitFor ...string) {
 	for _, addr := range waitFor {
 		waitListening(t, addr)
 	}
+	return cmd.Process.Pid
+}
+
+// workers lists the master's current worker pids.
+func workers(t *testing.T, master int) []string {
+	t.Helper()
+	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", master, master))
+	require.NoError(t, err)
+	return strings.Fields(string(children))
+}
+
+// gone reports whether every listed process has exited: after a reload the
+// old workers drain, and until they exit they may still answer with the old
+// config.
+func gone(pids []string) bool {
+	for _, pid := range pids {
+		if _, err := os.Stat("/proc/" + pid); err == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // waitListening polls until addr accepts a connection (startup, not a

@@ -55,25 +55,29 @@ func TestPushScriptSwapsOnlyValidConfigs(t *testing.T) {
 	}
 
 	n := newPrefix(t, bin)
-	n.start(t, render(one), edgeTLS, edgeHTTP)
+	master := n.start(t, render(one), edgeTLS, edgeHTTP)
 	require.Equal(t, "one", edgeAnswer(t, edgeHTTP))
 
 	push := pushRunner(t, n)
 
 	live := render(two)
+	old := workers(t, master)
 	out, err := push(live)
 	require.NoError(t, err, out)
-	eventually(t, func() bool { return edgeAnswer(t, edgeHTTP) == "two" }, "the pushed config never went live")
+	eventually(t, func() bool { return gone(old) }, "the old workers never exited: no reload")
+	assert.Equal(t, "two", edgeAnswer(t, edgeHTTP), "the pushed config is live")
 	assertFile(t, n.Conf, live)
 
 	// An upstream that does not resolve is what a typo in the home address
 	// looks like: nginx -t rejects it.
+	old = workers(t, master)
 	out, err = push(render("no-such-home.invalid:80"))
 	require.Error(t, err, "a rejected config must fail the push")
 	assert.Contains(t, out, "nginx rejected the new config")
 	assert.Contains(t, out, "no-such-home.invalid", "nginx's own message is passed on")
 	assertFile(t, n.Conf, live)
 	assert.Equal(t, "two", edgeAnswer(t, edgeHTTP), "the previous config keeps serving")
+	assert.Equal(t, old, workers(t, master), "no reload happened")
 	leftovers, _ := filepath.Glob(filepath.Join(n.Dir, ".edge-push.*"))
 	assert.Empty(t, leftovers, "no staged file left behind")
 }
@@ -129,8 +133,8 @@ func edgeAnswer(t *testing.T, edgeHTTP string) string {
 	return string(body)
 }
 
-// eventually waits for an asynchronous reload to finish; it only fails if
-// the condition never holds.
+// eventually waits for an asynchronous reload (old workers drain before they
+// exit); it only fails if the condition never holds.
 func eventually(t *testing.T, cond func() bool, msg string) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

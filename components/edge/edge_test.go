@@ -38,10 +38,11 @@ func deploy(t *testing.T, args edge.Args, opts ...pulumi.ResourceOption) (*recor
 		if err != nil {
 			return err
 		}
-		pulumi.All(e.PublicIP, e.DNSRecords, e.SourceAddrs, e.Config).ApplyT(func(v []any) error {
+		// Exported so the run waits for the apply before returning.
+		ctx.Export("outputs", pulumi.All(e.PublicIP, e.DNSRecords, e.SourceAddrs, e.Config).ApplyT(func(v []any) string {
 			out = outputs{v[0].(string), v[1].([]string), v[2].([]string), v[3].(string)}
-			return nil
-		})
+			return ""
+		}))
 		return nil
 	})
 	return rec, out

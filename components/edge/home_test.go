@@ -27,8 +27,9 @@ func TestRealIPSnippetFromTheEdgeOutput(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		edge.RealIPSnippetOutput(e.SourceAddrs).ApplyT(func(s string) string { tls = s; return s })
-		edge.HTTPRealIPSnippetOutput(e.SourceAddrs).ApplyT(func(s string) string { plain = s; return s })
+		// Exported so the run waits for the applies before returning.
+		ctx.Export("tls", edge.RealIPSnippetOutput(e.SourceAddrs).ApplyT(func(s string) string { tls = s; return s }))
+		ctx.Export("plain", edge.HTTPRealIPSnippetOutput(e.SourceAddrs).ApplyT(func(s string) string { plain = s; return s }))
 		return nil
 	})
 	assert.Equal(t, edge.RealIPSnippet([]string{"203.0.113.10"}), tls)

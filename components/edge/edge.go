@@ -53,8 +53,10 @@ func NewEdge(ctx *pulumi.Context, name string, args Args, opts ...pulumi.Resourc
 	var err error
 	switch args.Mode {
 	case ModeGCP:
-		public, err = e.deployGCP(ctx, name, args, config)
-		sources = public.ApplyT(func(ip string) []string { return []string{ip} }).(pulumi.StringArrayOutput)
+		if public, err = e.deployGCP(ctx, name, args, config); err == nil {
+			// The VM talks to home from its static IP.
+			sources = public.ApplyT(func(ip string) []string { return []string{ip} }).(pulumi.StringArrayOutput)
+		}
 	case ModeSSH:
 		public = pulumi.String(args.SSH.Host).ToStringOutput()
 		_, err = e.push(ctx, name, sshConnection(args.SSH, public), config, "", pulumi.Array{public}, nil)

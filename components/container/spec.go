@@ -87,3 +87,7 @@ type Healthcheck struct {
 	StartPeriod time.Duration
 	Retries     int
 }
+
+// NginxCaps are what an nginx master needs to bind :80/:443 and drop to the
+// nginx user; every other capability is dropped.
+var NginxCaps = []string{"CHOWN", "SETUID", "SETGID", "NET_BIND_SERVICE", "DAC_OVERRIDE"}

@@ -85,7 +85,7 @@ func nginxMon(d *deployment) error {
 	return d.runPlaced(config.NginxMon, func(in instance) container.Spec {
 		return container.Spec{
 			Health: httpHealth("http://127.0.0.1/", 10*time.Second),
-			CapAdd: nginxCaps,
+			CapAdd: container.NginxCaps,
 		}
 	}, config.Grafana)
 }

@@ -131,15 +131,11 @@ func gateway(d *deployment) error {
 		return container.Spec{
 			Ports:   []container.Port{{Internal: ports[config.Gateway], External: gatewayPublicPort, HostIP: "0.0.0.0"}},
 			Health:  httpHealth("http://127.0.0.1/", 10*time.Second),
-			CapAdd:  nginxCaps,
+			CapAdd:  container.NginxCaps,
 			Restart: "unless-stopped",
 		}
 	}, config.App, config.Grafana, config.Zipkin)
 }
-
-// nginxCaps are what the nginx master needs to bind :80/:443 and drop to the
-// nginx user; everything else is dropped.
-var nginxCaps = []string{"CHOWN", "SETUID", "SETGID", "NET_BIND_SERVICE", "DAC_OVERRIDE"}
 
 func hostOf(endpoint string) string {
 	host, _, _ := strings.Cut(endpoint, ":")

@@ -87,14 +87,14 @@ type mocks struct {
 	rec   *Recording
 }
 
-// urnOf builds a URN the way the engine (and the mock monitor) does: the
-// type is qualified by the parent's type chain unless the parent is the stack.
-func urnOf(stack, parent, typ, name string) string {
+// URN builds a URN the way the engine (and the mock monitor) does: the type
+// is qualified by the parent's type chain unless the parent is the stack.
+func URN(stack, project, parent, typ, name string) string {
 	qualified := typ
 	if parts := strings.Split(parent, "::"); len(parts) == 4 && parts[2] != "pulumi:pulumi:Stack" {
 		qualified = parts[2] + "$" + typ
 	}
-	return fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", stack, Project, qualified, name)
+	return fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", stack, project, qualified, name)
 }
 
 // IsRoot reports whether a parent URN is the stack itself.
@@ -103,7 +103,7 @@ func IsRoot(parent string) bool { return strings.Contains(parent, "::pulumi:pulu
 func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.RegisterRPC
 	res := Resource{
-		URN:          urnOf(m.stack, rpc.GetParent(), args.TypeToken, args.Name),
+		URN:          URN(m.stack, Project, rpc.GetParent(), args.TypeToken, args.Name),
 		Type:         args.TypeToken,
 		Name:         args.Name,
 		Custom:       args.Custom,

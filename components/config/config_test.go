@@ -16,14 +16,14 @@ func validInput() Input {
 		KeyHosts: `{
 		  "monitoring": {"docker": "ssh://jiu@192.168.0.20", "lan": "192.168.0.20", "cpus": 8, "memory": "16GB", "routerHttpsPort": 8888, "routerHttpPort": 8880},
 		  "service":    {"docker": "ssh://jiu@192.168.0.30:2222", "lan": "192.168.0.30", "cpus": "8", "memory": "16GiB", "routerHttpsPort": 8889, "routerHttpPort": 8881}}`,
-		KeyEdge: `{"mode": "gcp", "gcp": {"project": "p", "region": "asia-northeast3", "zone": "asia-northeast3-a"},
+		KeyEdge: `{"mode": "gcp", "gcp": {"project": "p", "region": "asia-northeast3", "zone": "asia-northeast3-a"}, "ssh": {"user": "jiu"},
 		  "adminCidrs": ["203.0.113.7/32"], "homeAddress": "198.51.100.24",
 		  "routes": [{"name": "grafana.example.com", "role": "monitoring"}, {"name": "api.example.com", "role": "service"}]}`,
 		KeyImages:          `{"app": "ghcr.io/jiucom/api:1.0.0"}`,
 		KeyApp:             `{"replicas": 2}`,
 		KeyTracingSampling: "0.1",
 	}, Secrets: map[string]bool{}}
-	for _, k := range SecretKeys {
+	for _, k := range append(SecretKeys, OptionalSecretKeys...) {
 		in.Values[k] = "s3cret-" + k
 		in.Secrets[k] = true
 	}
@@ -70,6 +70,8 @@ func TestConfigRejectsBadInputNamingTheKey(t *testing.T) {
 		{"missing host", "hosts.service", set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 8, "memory": "16GB"}}`)},
 		{"unknown host role", "hosts.database", setJSON(KeyHosts, "database", `{}`)},
 		{"missing secret", KeyMySQLRootPassword, func(in Input) { delete(in.Values, KeyMySQLRootPassword) }},
+		{"gcp edge without SSH key", KeyEdgeSSHPrivateKey, func(in Input) { delete(in.Values, KeyEdgeSSHPrivateKey) }},
+		{"gcp edge without SSH user", "edge.ssh.user", setJSON(KeyEdge, "ssh", `{}`)},
 		{"secret stored in plain text", KeyRedisPassword, func(in Input) { in.Secrets[KeyRedisPassword] = false }},
 		{"unknown edge mode", "edge.mode", setJSON(KeyEdge, "mode", `"aws"`)},
 		{"gcp edge without project", "edge.gcp.project", setJSON(KeyEdge, "gcp", `{"region": "r", "zone": "z"}`)},
@@ -180,4 +182,16 @@ func setJSON(key, field, value string) func(Input) {
 		}
 		in.Values[key] = "{" + strings.Join(parts, ",") + "}"
 	}
+}
+
+func TestConfigOptionalSecretIsOptionalOffTheVM(t *testing.T) {
+	in := validInput()
+	set(KeyEdge, `{"mode": "container"}`)(in)
+	delete(in.Values, KeyEdgeSSHPrivateKey)
+	_, err := Parse(in)
+	require.NoError(t, err, "a container edge needs no SSH key")
+	in.Values[KeyEdgeSSHPrivateKey] = "key"
+	in.Secrets[KeyEdgeSSHPrivateKey] = false
+	_, err = Parse(in)
+	require.Error(t, err, "but a key stored in plain text is refused")
 }

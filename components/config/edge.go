@@ -72,6 +72,10 @@ func checkEdgeMode(e Edge, ps *Problems) {
 				ps.add(f.key, fmt.Sprintf("pulumi config set --path %s <value>", f.key), "required when edge.mode is gcp")
 			}
 		}
+		if e.SSH.User == "" {
+			ps.add("edge.ssh.user", "set your OS Login POSIX user name, e.g. pulumi config set --path edge.ssh.user jiu_example_com",
+				"required when edge.mode is gcp: the config is pushed over SSH")
+		}
 	case EdgeSSH:
 		if e.SSH.Host == "" || e.SSH.User == "" {
 			ps.add("edge.ssh", "set edge.ssh.host and edge.ssh.user of the VPS", "required when edge.mode is ssh")

@@ -22,8 +22,16 @@ const (
 	KeyMySQLExporterPassword = "mysqlExporterPassword"
 )
 
-// PlainKeys and SecretKeys are every key Load reads.
+// Optional secret keys: needed only by some stacks, so Pulumi.yaml gives
+// them an empty default (a declared key without one is mandatory for the CLI);
+// Parse still insists that a value, once set, is stored as a secret.
+const (
+	KeyEdgeSSHPrivateKey = "edgeSshPrivateKey"
+)
+
+// PlainKeys, SecretKeys and OptionalSecretKeys are every key Load reads.
 var (
-	PlainKeys  = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData}
-	SecretKeys = []string{KeyGrafanaAdminPassword, KeyMySQLRootPassword, KeyMySQLPassword, KeyRedisPassword, KeyMySQLExporterPassword}
+	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData}
+	SecretKeys         = []string{KeyGrafanaAdminPassword, KeyMySQLRootPassword, KeyMySQLPassword, KeyRedisPassword, KeyMySQLExporterPassword}
+	OptionalSecretKeys = []string{KeyEdgeSSHPrivateKey}
 )

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ type Input struct {
 // Load reads every key this program knows from the running stack and parses it.
 func Load(ctx *pulumi.Context) (*Stack, error) {
 	in := Input{Stack: ctx.Stack(), Values: map[string]string{}, Secrets: map[string]bool{}}
-	for _, key := range append(append([]string{}, PlainKeys...), SecretKeys...) {
+	for _, key := range AllKeys() {
 		full := ctx.Project() + ":" + key
 		if v, ok := ctx.GetConfig(full); ok {
 			in.Values[key] = v
@@ -31,6 +32,11 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		}
 	}
 	return Parse(in)
+}
+
+// AllKeys is every key the program reads.
+func AllKeys() []string {
+	return slices.Concat(PlainKeys, SecretKeys, OptionalSecretKeys)
 }
 
 // Parse turns raw values into a Stack with defaults applied, or returns
@@ -47,7 +53,7 @@ func Parse(in Input) (*Stack, error) {
 	s.Resources = parseResources(raw.resources, &ps)
 	s.TracingSampling = parseSampling(in.Values, &ps)
 	s.RetainData = parseRetain(in.Values, &ps)
-	s.Secrets = parseSecrets(in, &ps)
+	s.Secrets = parseSecrets(in, s.Edge.Mode, &ps)
 	if len(ps) == 0 {
 		checkCapacity(s, &ps)
 	}
@@ -123,23 +129,32 @@ func parseRetain(values map[string]string, ps *Problems) bool {
 	return b
 }
 
-func parseSecrets(in Input, ps *Problems) Secrets {
-	get := func(key string) pulumi.StringOutput {
-		v, ok := in.Values[key]
+// secretGetter reads secret keys; required ones must be set, and any value
+// that is set must have been stored with --secret.
+func secretGetter(in Input, ps *Problems) func(key string, required bool) pulumi.StringOutput {
+	return func(key string, required bool) pulumi.StringOutput {
+		v := in.Values[key]
 		switch {
-		case !ok || v == "":
+		case v == "" && required:
 			ps.add(key, fmt.Sprintf("pulumi config set --secret %s <value> -s %s", key, in.Stack), "missing secret")
-		case !in.Secrets[key]:
+		case v != "" && !in.Secrets[key]:
 			ps.add(key, fmt.Sprintf("pulumi config rm %s -s %s && pulumi config set --secret %s <value> -s %s", key, in.Stack, key, in.Stack),
 				"is stored in plain text; it must be a secret")
 		}
 		return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
 	}
+}
+
+func parseSecrets(in Input, edgeMode string, ps *Problems) Secrets {
+	secret := secretGetter(in, ps)
+	get := func(key string) pulumi.StringOutput { return secret(key, true) }
 	return Secrets{
 		GrafanaAdminPassword:  get(KeyGrafanaAdminPassword),
 		MySQLRootPassword:     get(KeyMySQLRootPassword),
 		MySQLPassword:         get(KeyMySQLPassword),
 		RedisPassword:         get(KeyRedisPassword),
 		MySQLExporterPassword: get(KeyMySQLExporterPassword),
+		// The edge VM or VPS is reached over SSH to push its config.
+		EdgeSSHPrivateKey: secret(KeyEdgeSSHPrivateKey, edgeMode == EdgeGCP || edgeMode == EdgeSSH),
 	}
 }

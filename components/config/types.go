@@ -105,6 +105,8 @@ type Secrets struct {
 	MySQLPassword         pulumi.StringOutput
 	RedisPassword         pulumi.StringOutput
 	MySQLExporterPassword pulumi.StringOutput
+	// EdgeSSHPrivateKey is empty unless the edge is a VM (gcp) or a VPS (ssh).
+	EdgeSSHPrivateKey pulumi.StringOutput
 }
 
 // RoleOf returns the role a service runs on.

@@ -5,6 +5,7 @@ package dockerhost
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
@@ -25,6 +26,9 @@ type Args struct {
 	// RetainVolumes leaves the volumes (and their data) in place on
 	// `pulumi destroy`; they are only dropped from the state.
 	RetainVolumes bool
+	// Subnet pins the network's address range (optional): home nginx trusts
+	// PROXY headers from an edge container only by its network's range.
+	Subnet string
 }
 
 // Host is a docker engine with its network and volumes.
@@ -41,6 +45,11 @@ type Host struct {
 // Validate checks the args before anything is registered.
 func Validate(a Args) error {
 	var errs []error
+	if a.Subnet != "" {
+		if _, err := netip.ParsePrefix(a.Subnet); err != nil {
+			errs = append(errs, fmt.Errorf("subnet %q is not a CIDR", a.Subnet))
+		}
+	}
 	if !strings.HasPrefix(a.Endpoint, "unix://") && !strings.HasPrefix(a.Endpoint, "ssh://") {
 		errs = append(errs, fmt.Errorf("endpoint %q is neither unix:// nor ssh://", a.Endpoint))
 	}
@@ -75,11 +84,15 @@ func NewHost(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	}
 	h.Provider = provider
 	onEngine := []pulumi.ResourceOption{pulumi.Parent(h), pulumi.Provider(provider)}
-	h.Network, err = docker.NewNetwork(ctx, name+"-network", &docker.NetworkArgs{
+	network := &docker.NetworkArgs{
 		Name:   pulumi.String(NetworkName),
 		Driver: pulumi.String("bridge"),
 		Labels: docker.NetworkLabelArray{docker.NetworkLabelArgs{Label: pulumi.String("com.jiucom.managed-by"), Value: pulumi.String("pulumi")}},
-	}, onEngine...)
+	}
+	if args.Subnet != "" {
+		network.IpamConfigs = docker.NetworkIpamConfigArray{docker.NetworkIpamConfigArgs{Subnet: pulumi.String(args.Subnet)}}
+	}
+	h.Network, err = docker.NewNetwork(ctx, name+"-network", network, onEngine...)
 	if err != nil {
 		return nil, fmt.Errorf("dockerhost %s: network: %w", name, err)
 	}

@@ -11,12 +11,14 @@ import (
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/container"
 	"github.com/jiucom/jiucom-infra/components/dockerhost"
+	"github.com/jiucom/jiucom-infra/components/edge"
 )
 
 // Platform is what Deploy built, for callers that extend it.
 type Platform struct {
 	Hosts    map[string]*dockerhost.Host // by engine name
 	Services map[string][]*container.Service
+	Edge     *edge.Edge // nil when edge.mode is none
 }
 
 // Deploy registers every resource of the stack.
@@ -25,11 +27,22 @@ func Deploy(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err := d.hosts(); err != nil {
 		return nil, err
 	}
+	edgeFirst := d.cfg.Edge.Mode == config.EdgeGCP || d.cfg.Edge.Mode == config.EdgeSSH
+	if edgeFirst {
+		if err := d.edgeProxy(); err != nil {
+			return nil, err
+		}
+	}
 	for _, stage := range startOrder {
 		for _, step := range stage {
 			if err := step(d); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if d.cfg.Edge.Mode == config.EdgeContainer {
+		if err := d.edgeProxy(); err != nil {
+			return nil, err
 		}
 	}
 	d.exports()
@@ -68,6 +81,7 @@ func (d *deployment) hosts() error {
 			SSHOpts:       e.Host.SSHOpts,
 			Volumes:       volumes,
 			RetainVolumes: d.cfg.RetainData,
+			Subnet:        d.edgeSubnet(e),
 		})
 		if err != nil {
 			return fmt.Errorf("stack: %w", err)

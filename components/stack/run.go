@@ -48,17 +48,8 @@ func (d *deployment) run(in instance, spec container.Spec, after ...string) erro
 	spec.Resources = d.cfg.Resources[in.service]
 	spec.Network = host.NetworkName
 	spec.Labels = map[string]string{"com.jiucom.service": in.service, "com.jiucom.role": string(in.role)}
-	// Depend on the containers themselves, not their components: the SDK
-	// expands a component to the children it has registered so far, which
-	// races with the goroutines registering them.
-	var deps []pulumi.Resource
-	for _, service := range after {
-		for _, s := range d.p.Services[service] {
-			deps = append(deps, s.Container)
-		}
-	}
 	svc, err := container.NewService(d.ctx, in.name, &container.Args{ContainerName: in.containerName, Spec: spec},
-		host.On(), pulumi.DependsOn(deps))
+		host.On(), pulumi.DependsOn(d.containersOf(after...)))
 	if err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
@@ -74,4 +65,18 @@ func (d *deployment) runPlaced(service string, spec func(instance) container.Spe
 		}
 	}
 	return nil
+}
+
+// containersOf returns the containers of services already registered.
+// Dependents name the containers themselves, not their components: the SDK
+// expands a component to the children registered so far, which races with
+// the goroutines registering them.
+func (d *deployment) containersOf(services ...string) []pulumi.Resource {
+	var deps []pulumi.Resource
+	for _, service := range services {
+		for _, s := range d.p.Services[service] {
+			deps = append(deps, s.Container)
+		}
+	}
+	return deps
 }

@@ -123,13 +123,26 @@ func redisExporter(d *deployment) error {
 }
 
 // gatewayPublicPort is the one port published on every address: the API
-// gateway is the service host's public entry point.
-const gatewayPublicPort = 80
+// gateway is the service host's public entry point. When a container edge
+// shares its engine the edge owns :80, and the gateway is published on the
+// LAN address at gatewayLANPort for direct access.
+const (
+	gatewayPublicPort = 80
+	gatewayLANPort    = 8080
+)
+
+func (d *deployment) gatewayPorts(in instance) []container.Port {
+	e := d.cfg.Edge
+	if e.Mode == config.EdgeContainer && d.cfg.SameEngine(e.ContainerHost, in.role) {
+		return []container.Port{{Internal: ports[config.Gateway], External: gatewayLANPort, HostIP: d.cfg.Hosts[in.role].LAN}}
+	}
+	return []container.Port{{Internal: ports[config.Gateway], External: gatewayPublicPort, HostIP: "0.0.0.0"}}
+}
 
 func gateway(d *deployment) error {
 	return d.runPlaced(config.Gateway, func(in instance) container.Spec {
 		return container.Spec{
-			Ports:   []container.Port{{Internal: ports[config.Gateway], External: gatewayPublicPort, HostIP: "0.0.0.0"}},
+			Ports:   d.gatewayPorts(in),
 			Health:  httpHealth("http://127.0.0.1/", 10*time.Second),
 			CapAdd:  container.NginxCaps,
 			Restart: "unless-stopped",

@@ -27,6 +27,7 @@ var TestSecrets = map[string]string{
 	config.KeyMySQLPassword:         "test-mysql-app-Secret-3",
 	config.KeyRedisPassword:         "test-redis-Secret-4",
 	config.KeyMySQLExporterPassword: "test-exporter-Secret-5",
+	config.KeyEdgeSSHPrivateKey:     "-----BEGIN OPENSSH PRIVATE KEY----- test-edge-Secret-6",
 }
 
 // StackInput reads Pulumi.<stack>.yaml over the defaults Pulumi.yaml

@@ -88,21 +88,25 @@ func TestContainersRunOnTheirHostsProvider(t *testing.T) {
 			}
 		}
 		// Each container's provider is the one its role's host declared.
+		cfg := parsed(t, stackName)
 		for _, c := range rec.OfType(containerType) {
 			p, _ := rec.ProviderOf(c)
 			role := config.Role(harness.Label(c, "com.jiucom.role"))
-			endpoint := hostsOf(t, stackName)[role].Docker
+			if service(c) == config.EdgeProxy {
+				role = cfg.Edge.ContainerHost
+			}
+			endpoint := cfg.Hosts[role].Docker
 			assert.Equal(t, endpoint, harness.Str(p.Inputs["host"]), "%s %s runs on %s", stackName, c.Name, role)
 		}
 	}
 }
 
-func hostsOf(t *testing.T, stackName string) map[config.Role]config.Host {
+func parsed(t *testing.T, stackName string) *config.Stack {
 	in, err := harness.StackInput(stackName)
 	require.NoError(t, err)
 	cfg, err := config.Parse(in)
 	require.NoError(t, err)
-	return cfg.Hosts
+	return cfg
 }
 
 func TestDevSharesOneEngineAndProdHasTwo(t *testing.T) {

@@ -31,10 +31,13 @@ func TestConfigReferenceMatchesPulumiYAMLAndProgram(t *testing.T) {
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)
 		assert.True(t, decl.IsExplicitlyTyped(), "%s has a type", key)
 	}
-	program := append(append([]string{}, config.PlainKeys...), config.SecretKeys...)
+	program := config.AllKeys()
 	for _, k := range config.SecretKeys {
 		assert.True(t, proj.Config[k].Secret, "%s is declared secret", k)
 		assert.Nil(t, proj.Config[k].Default, "%s has no default", k)
+	}
+	for _, k := range config.OptionalSecretKeys {
+		assert.Equal(t, "", proj.Config[k].Default, "%s is optional: an empty default keeps the CLI from demanding it", k)
 	}
 	readme, err := os.ReadFile(filepath.Join(harness.Root(), "README.md"))
 	require.NoError(t, err)

@@ -67,7 +67,8 @@ func checkCapacity(s *Stack, ps *Problems) {
 	for _, e := range s.Engines() {
 		var cpu, mem int
 		var names []string
-		for name := range Defaults {
+		// Resources holds every service, platform and extra.
+		for name := range s.Resources {
 			n := s.instancesOn(name, e)
 			if n == 0 {
 				continue

@@ -11,6 +11,9 @@ const (
 	KeyApp             = "app"
 	KeyTracingSampling = "tracingSampling"
 	KeyRetainData      = "retainDataOnDestroy"
+	KeyGateway         = "gateway"
+	KeyRedis           = "redis"
+	KeyExtraServices   = "extraServices"
 )
 
 // Secret keys: set with `pulumi config set --secret KEY VALUE`.
@@ -31,7 +34,7 @@ const (
 
 // PlainKeys, SecretKeys and OptionalSecretKeys are every key Load reads.
 var (
-	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData}
+	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData, KeyGateway, KeyRedis, KeyExtraServices}
 	SecretKeys         = []string{KeyGrafanaAdminPassword, KeyMySQLRootPassword, KeyMySQLPassword, KeyRedisPassword, KeyMySQLExporterPassword}
 	OptionalSecretKeys = []string{KeyEdgeSSHPrivateKey}
 )

@@ -54,6 +54,10 @@ func Parse(in Input) (*Stack, error) {
 	s.TracingSampling = parseSampling(in.Values, &ps)
 	s.RetainData = parseRetain(in.Values, &ps)
 	s.Secrets = parseSecrets(in, s.Edge.Mode, &ps)
+	s.Gateway = parseGateway(raw.gateway, &ps)
+	s.Redis = parseRedis(raw.redis, &ps)
+	s.Extras = parseExtraServices(raw.extras, s, &ps)
+	checkOptionFileSecret(in, KeyMySQLExporterPassword, &ps)
 	if len(ps) == 0 {
 		checkCapacity(s, &ps)
 	}
@@ -68,6 +72,9 @@ type rawConfig struct {
 	images    map[string]string
 	app       rawApp
 	resources map[string]rawResources
+	gateway   rawGateway
+	redis     rawRedis
+	extras    []rawExtraService
 }
 
 func decodeAll(in Input, ps *Problems) rawConfig {
@@ -78,6 +85,9 @@ func decodeAll(in Input, ps *Problems) rawConfig {
 	decode(in.Values, KeyImages, &raw.images, ps)
 	decode(in.Values, KeyApp, &raw.app, ps)
 	decode(in.Values, KeyResources, &raw.resources, ps)
+	decode(in.Values, KeyGateway, &raw.gateway, ps)
+	decode(in.Values, KeyRedis, &raw.redis, ps)
+	decode(in.Values, KeyExtraServices, &raw.extras, ps)
 	return raw
 }
 

@@ -19,6 +19,10 @@ type Stack struct {
 	// RetainData keeps the data volumes when the stack is destroyed.
 	RetainData bool
 	Secrets    Secrets
+	// Gateway, Redis and Extras shape the service host (servicehost.go).
+	Gateway GatewaySettings
+	Redis   RedisSettings
+	Extras  []ExtraService
 }
 
 // Host is a docker engine that runs one or more roles.

@@ -1,0 +1,214 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// GatewaySettings shapes the service host's nginx API gateway.
+type GatewaySettings struct {
+	// TLS is nil when the gateway serves plain HTTP only (dev).
+	TLS *GatewayTLS
+	// ACMEWebroot is a host directory served at /.well-known/acme-challenge/
+	// on :80, for certbot --webroot; empty disables it.
+	ACMEWebroot string
+}
+
+// GatewayTLS locates the certificate on the service host. Dir is mounted
+// read-only as a whole, so certbot's live/ symlinks into archive/ resolve and
+// a renewal is picked up by a reload.
+type GatewayTLS struct {
+	Dir         string
+	Certificate string // relative to Dir
+	Key         string // relative to Dir
+}
+
+// Redis persistence modes.
+const (
+	RedisAOF = "aof"
+	RedisRDB = "rdb"
+)
+
+// RedisSettings shapes Redis.
+type RedisSettings struct {
+	Persistence string
+}
+
+// ExtraService is a container the user adds by config (Jenkins, n8n, …),
+// built with the same container block and routed by the gateway.
+type ExtraService struct {
+	Name string
+	Port int
+	// Path is a route prefix such as /jenkins/; Host a server name. Exactly one is set.
+	Path string
+	Host string
+	// Health is the docker healthcheck test, e.g. ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5678/healthz"].
+	Health []string
+	Env    map[string]string
+	// Data is a container path kept on a retained named volume; empty for none.
+	Data string
+}
+
+type rawGateway struct {
+	TLS *struct {
+		Dir         string `json:"dir"`
+		Certificate string `json:"certificate"`
+		Key         string `json:"key"`
+	} `json:"tls"`
+	ACMEWebroot string `json:"acmeWebroot"`
+}
+
+type rawRedis struct {
+	Persistence string `json:"persistence"`
+}
+
+type rawExtraService struct {
+	Name      string            `json:"name"`
+	Image     string            `json:"image"`
+	Port      int               `json:"port"`
+	Path      string            `json:"path"`
+	Host      string            `json:"host"`
+	Role      string            `json:"role"`
+	Resources *rawResources     `json:"resources"`
+	Health    []string          `json:"health"`
+	Env       map[string]string `json:"env"`
+	Data      string            `json:"data"`
+}
+
+func parseGateway(r rawGateway, ps *Problems) GatewaySettings {
+	g := GatewaySettings{ACMEWebroot: r.ACMEWebroot}
+	if g.ACMEWebroot != "" && !path.IsAbs(g.ACMEWebroot) {
+		ps.add(KeyGateway+".acmeWebroot", "use an absolute host path such as /var/www/certbot", "%q is not an absolute path", g.ACMEWebroot)
+	}
+	if r.TLS == nil {
+		return g
+	}
+	t := GatewayTLS{Dir: r.TLS.Dir, Certificate: r.TLS.Certificate, Key: r.TLS.Key}
+	if !path.IsAbs(t.Dir) {
+		ps.add(KeyGateway+".tls.dir", "use the host directory holding the certificate, e.g. /etc/letsencrypt", "%q is not an absolute path", t.Dir)
+	}
+	for field, p := range map[string]string{"certificate": t.Certificate, "key": t.Key} {
+		if p == "" || path.IsAbs(p) || strings.HasPrefix(path.Clean(p), "..") {
+			ps.add(KeyGateway+".tls."+field, "give the path relative to tls.dir, e.g. live/api.example.com/fullchain.pem", "%q is not a path inside tls.dir", p)
+		}
+	}
+	g.TLS = &t
+	return g
+}
+
+func parseRedis(r rawRedis, ps *Problems) RedisSettings {
+	s := RedisSettings{Persistence: r.Persistence}
+	if s.Persistence == "" {
+		s.Persistence = RedisAOF
+	}
+	if s.Persistence != RedisAOF && s.Persistence != RedisRDB {
+		ps.add(KeyRedis+".persistence", "use aof (append-only file, at most 1 s lost) or rdb (snapshots)", "unknown persistence %q", r.Persistence)
+	}
+	return s
+}
+
+var (
+	// extraName becomes a container, volume and nginx upstream name.
+	extraName  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
+	routeShape = regexp.MustCompile(`^/[a-z0-9][a-z0-9._-]*/$`)
+)
+
+// reservedPrefixes are the gateway's own routes.
+var reservedPrefixes = []string{"/api/", "/grafana/", "/zipkin/", "/health/", "/.well-known/"}
+
+// parseExtraServices validates the list and adds each service to the
+// placement, image and resource tables, so it runs and is capacity-checked
+// like any platform service.
+func parseExtraServices(raw []rawExtraService, s *Stack, ps *Problems) []ExtraService {
+	var out []ExtraService
+	seenName, seenRoute := map[string]bool{}, map[string]bool{}
+	for i, r := range raw {
+		key := fmt.Sprintf("%s[%d]", KeyExtraServices, i)
+		e := ExtraService{Name: r.Name, Port: r.Port, Path: r.Path, Host: r.Host, Health: r.Health, Env: r.Env, Data: r.Data}
+		switch {
+		case !extraName.MatchString(r.Name):
+			ps.add(key+".name", "use lower-case letters, digits and dashes, e.g. jenkins", "%q is not a service name", r.Name)
+		case knownService(r.Name) || seenName[r.Name]:
+			ps.add(key+".name", "pick a name no platform or other extra service uses", "%q is taken", r.Name)
+		}
+		seenName[r.Name] = true
+		if err := CheckPinnedImage(r.Image); err != nil {
+			ps.add(key+".image", "pin a version tag such as jenkins/jenkins:2.479.2-lts", "%v", err)
+		}
+		checkPort(key+".port", r.Port, false, ps)
+		checkExtraRoute(key, e, ps)
+		if route := r.Path + r.Host; seenRoute[route] {
+			ps.add(key, "give each extra service its own path or host", "route %q is used twice", route)
+		} else {
+			seenRoute[route] = true
+		}
+		if len(r.Health) < 2 || (r.Health[0] != "CMD" && r.Health[0] != "CMD-SHELL") {
+			ps.add(key+".health", `give a docker healthcheck test, e.g. ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5678/healthz"]`, "missing or not a CMD/CMD-SHELL test")
+		}
+		if r.Data != "" && !path.IsAbs(r.Data) {
+			ps.add(key+".data", "use the container path of its data, e.g. /var/jenkins_home", "%q is not an absolute path", r.Data)
+		}
+		role := Service
+		if r.Role != "" {
+			role = Role(r.Role)
+		}
+		if !knownRole(role) {
+			ps.add(key+".role", "use monitoring or service", "unknown role %q", r.Role)
+		}
+		if r.Resources == nil || r.Resources.CPU == "" || r.Resources.Memory == "" {
+			ps.add(key+".resources", `give limits, e.g. {cpu: "1", memory: 1GB, cpuReservation: "0.25", memoryReservation: 512MB}`, "cpu and memory limits are required")
+		} else {
+			res := overrideResources(key+".resources", Resources{}, *r.Resources, ps)
+			// Unset reservations default to a quarter of the limits.
+			if r.Resources.CPUReservation == "" {
+				res.CPUReservationMilli = res.CPULimitMilli / 4
+			}
+			if r.Resources.MemoryReservation == "" {
+				res.MemoryReservationMiB = res.MemoryLimitMiB / 4
+			}
+			s.Resources[r.Name] = res
+		}
+		s.Placement[r.Name] = role
+		s.Images[r.Name] = r.Image
+		out = append(out, e)
+	}
+	return out
+}
+
+func checkExtraRoute(key string, e ExtraService, ps *Problems) {
+	switch {
+	case (e.Path == "") == (e.Host == ""):
+		ps.add(key, "set exactly one of path (e.g. /jenkins/) or host (e.g. jenkins.example.com)", "needs one route")
+	case e.Path != "" && !routeShape.MatchString(e.Path):
+		ps.add(key+".path", "use one lower-case segment with both slashes, e.g. /jenkins/", "%q is not a route prefix", e.Path)
+	case e.Path != "" && slices.ContainsFunc(reservedPrefixes, func(p string) bool { return strings.HasPrefix(e.Path, p) }):
+		ps.add(key+".path", "pick a prefix the gateway does not own ("+strings.Join(reservedPrefixes, ", ")+")", "%q is reserved", e.Path)
+	case e.Host != "" && !dnsName.MatchString(e.Host):
+		ps.add(key+".host", "use a lower-case DNS name such as jenkins.example.com", "%q is not a DNS name", e.Host)
+	}
+}
+
+// Extra returns the extra service of that name, if it is one.
+func (s *Stack) Extra(name string) (ExtraService, bool) {
+	for _, e := range s.Extras {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return ExtraService{}, false
+}
+
+// optionFileUnsafe are characters a MySQL option file (my.cnf) cannot carry
+// in a value that go-ini (mysqld-exporter) and the mysql client both read
+// the same way.
+const optionFileUnsafe = "\"'\\\n\r#;"
+
+func checkOptionFileSecret(in Input, key string, ps *Problems) {
+	if strings.ContainsAny(in.Values[key], optionFileUnsafe) {
+		ps.add(key, fmt.Sprintf("generate one without quotes, backslashes, # or ;, e.g. openssl rand -base64 24 | tr -d '/+=\\n' | pulumi config set --secret %s -s %s", key, in.Stack),
+			"contains a character a my.cnf option file cannot carry")
+	}
+}

@@ -1,0 +1,126 @@
+package gateway_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/jiucom/jiucom-infra/tests/tooltest"
+)
+
+// nginx is one throwaway Debian nginx under a temp prefix, with its own
+// error log and pid file so nothing touches the system instance.
+type nginx struct {
+	bin, dir string
+}
+
+func newNginx(t *testing.T) nginx {
+	t.Helper()
+	bin := tooltest.Require(t, "nginx")
+	dir := t.TempDir()
+	// Workers run as an unprivileged user and must reach the prefix.
+	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
+	require.NoError(t, os.Chmod(dir, 0o755))
+	return nginx{bin: bin, dir: dir}
+}
+
+func (n nginx) args(extra ...string) []string {
+	return append([]string{"-p", n.dir, "-e", filepath.Join(n.dir, "error.log"),
+		"-g", "pid " + filepath.Join(n.dir, "nginx.pid") + ";"}, extra...)
+}
+
+// check writes conf and runs `nginx -t` on it.
+func (n nginx) check(t *testing.T, conf string) {
+	t.Helper()
+	path := filepath.Join(n.dir, "nginx.conf")
+	require.NoError(t, os.WriteFile(path, []byte(conf), 0o644))
+	out, err := exec.Command(n.bin, n.args("-t", "-c", path)...).CombinedOutput()
+	require.NoError(t, err, "nginx -t:\n%s\n--- config ---\n%s", out, conf)
+}
+
+// run starts conf in the foreground until the test ends and waits until
+// addrs accept connections.
+func (n nginx) run(t *testing.T, conf string, addrs ...string) {
+	t.Helper()
+	n.check(t, conf)
+	cmd := exec.Command(n.bin, n.args("-c", filepath.Join(n.dir, "nginx.conf"), "-g", "daemon off;")...)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(n.dir, "error.log"))
+			t.Logf("nginx error log:\n%s", log)
+		}
+	})
+	for _, addr := range addrs {
+		awaitListener(t, addr)
+	}
+}
+
+// awaitListener polls until addr accepts; it fails only if nothing ever listens.
+func awaitListener(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "%s never listened: %v", addr, err)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// loopbackAddr returns a free port on a loopback address.
+func loopbackAddr(t *testing.T, ip string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", ip+":0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// selfSigned writes a certificate and key for name into dir.
+func selfSigned(t *testing.T, dir, name string) (cert, key string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: name},
+		DNSNames:     []string{name},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalECPrivateKey(priv)
+	require.NoError(t, err)
+	cert, key = filepath.Join(dir, "gateway.crt"), filepath.Join(dir, "gateway.key")
+	require.NoError(t, os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
+	require.NoError(t, os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o644))
+	return cert, key
+}

@@ -56,7 +56,7 @@ var startOrder = [][]func(*deployment) error{
 	{app},
 	{prometheus, alertmanager, zipkin, blackboxExporter},
 	{grafana},
-	{mysqlExporter, redisExporter},
+	{mysqlExporter, redisExporter, gatewayExporter, extraServices},
 	{gateway, nginxMon},
 }
 
@@ -71,7 +71,7 @@ type deployment struct {
 func (d *deployment) hosts() error {
 	for _, e := range d.cfg.Engines() {
 		var volumes []string
-		for _, service := range dataServices {
+		for _, service := range d.dataServices() {
 			if d.onEngine(service, e) {
 				volumes = append(volumes, dataVolume(service))
 			}

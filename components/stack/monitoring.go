@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -93,6 +94,17 @@ func nginxMon(d *deployment) error {
 // dataServices own a named volume each; it outlives `pulumi destroy` unless
 // retainDataOnDestroy is false.
 var dataServices = []string{config.MySQL, config.Redis, config.Prometheus, config.Grafana}
+
+// dataServices adds the extra services that keep data.
+func (d *deployment) dataServices() []string {
+	out := slices.Clone(dataServices)
+	for _, e := range d.cfg.Extras {
+		if e.Data != "" {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
 
 func dataVolume(service string) string { return containerPrefix + service + "-data" }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/container"
+	gatewayconf "github.com/jiucom/jiucom-infra/components/gateway"
 )
 
 // ports are the services' listening ports inside their containers.
@@ -14,6 +15,7 @@ var ports = map[string]int{
 	config.Prometheus: 9090, config.Grafana: 3000, config.Zipkin: 9411, config.Alertmanager: 9093,
 	config.NginxMon: 443, config.RedisExporter: 9121, config.MySQLExporter: 9104,
 	config.BlackboxExporter: 9115, config.NodeExporter: 9100, config.CAdvisor: 8080,
+	config.GatewayExporter: gatewayconf.ExporterPort,
 }
 
 // consumers lists who connects to each service. A service is published on its
@@ -31,6 +33,26 @@ var consumers = map[string][]string{
 	config.BlackboxExporter: {config.Prometheus},
 	config.NodeExporter:     {config.Prometheus},
 	config.CAdvisor:         {config.Prometheus},
+	config.GatewayExporter:  {config.Prometheus},
+}
+
+// port is a service's listening port: the table above, or an extra
+// service's own.
+func (d *deployment) port(service string) int {
+	if p, ok := ports[service]; ok {
+		return p
+	}
+	extra, _ := d.cfg.Extra(service)
+	return extra.Port
+}
+
+// consumersOf lists who connects to a service; the gateway is the only
+// client of an extra service.
+func (d *deployment) consumersOf(service string) []string {
+	if _, ok := d.cfg.Extra(service); ok {
+		return []string{config.Gateway}
+	}
+	return consumers[service]
 }
 
 // operatorUIs are published on the LAN address even without a remote
@@ -39,14 +61,14 @@ var operatorUIs = []string{config.Prometheus, config.Grafana, config.Alertmanage
 
 // hostPort is the LAN port of one replica: replicas on one engine need
 // distinct host ports.
-func hostPort(service string, replica int) int { return ports[service] + replica }
+func (d *deployment) hostPort(service string, replica int) int { return d.port(service) + replica }
 
 // publishedOnLAN reports whether the instance's port is published.
 func (d *deployment) publishedOnLAN(in instance) bool {
 	if slices.Contains(operatorUIs, in.service) {
 		return true
 	}
-	for _, c := range consumers[in.service] {
+	for _, c := range d.consumersOf(in.service) {
 		if !d.cfg.SameEngine(in.role, d.cfg.Placement[c]) {
 			return true
 		}
@@ -59,7 +81,7 @@ func (d *deployment) lanPorts(in instance) []container.Port {
 	if !d.publishedOnLAN(in) {
 		return nil
 	}
-	return []container.Port{{Internal: ports[in.service], External: hostPort(in.service, d.replicaIndex(in)), HostIP: d.cfg.Hosts[in.role].LAN}}
+	return []container.Port{{Internal: d.port(in.service), External: d.hostPort(in.service, d.replicaIndex(in)), HostIP: d.cfg.Hosts[in.role].LAN}}
 }
 
 func (d *deployment) replicaIndex(in instance) int {
@@ -77,9 +99,9 @@ func (d *deployment) endpoints(from config.Role, service string) []string {
 	var out []string
 	for i, in := range d.placed(service) {
 		if d.cfg.SameEngine(from, in.role) {
-			out = append(out, fmt.Sprintf("%s:%d", in.containerName, ports[service]))
+			out = append(out, fmt.Sprintf("%s:%d", in.containerName, d.port(service)))
 		} else {
-			out = append(out, fmt.Sprintf("%s:%d", d.cfg.Hosts[in.role].LAN, hostPort(service, i)))
+			out = append(out, fmt.Sprintf("%s:%d", d.cfg.Hosts[in.role].LAN, d.hostPort(service, i)))
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -9,17 +10,32 @@ import (
 
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/container"
+	mysqlfiles "github.com/jiucom/jiucom-infra/components/mysql"
+	redisconf "github.com/jiucom/jiucom-infra/components/redis"
 )
 
 // Files holding secrets inside containers; images read them through their
-// *_FILE variables so passwords stay out of `docker inspect` and command lines.
+// *_FILE variables or option files, so passwords stay out of
+// `docker inspect`, command lines and logs.
 const (
-	secretDir         = "/run/secrets/"
-	mysqlDatabase     = "jiucom"
-	mysqlAppUser      = "jiucom"
-	redisConfigPath   = "/usr/local/etc/redis/redis.conf"
-	redisPasswordFile = secretDir + "redis-password"
+	secretDir           = "/run/secrets/"
+	mysqlDatabase       = "jiucom"
+	mysqlAppUser        = "jiucom"
+	mysqlHealthCnf      = secretDir + "mysql-healthcheck.cnf"
+	mysqlExporterCnf    = secretDir + "mysqld-exporter.cnf"
+	mysqlInitDir        = "/docker-entrypoint-initdb.d/"
+	redisConfigPath     = "/usr/local/etc/redis/redis.conf"
+	redisPasswordFile   = secretDir + "redis-password"
+	redisExporterAuth   = secretDir + "redis-exporter-passwords.json"
+	springSecretTree    = secretDir + "spring/"
+	springDBPassword    = springSecretTree + "spring.datasource.password"
+	springRedisPassword = springSecretTree + "spring.data.redis.password"
 )
+
+// secretFile renders a secret into a file's content, keeping it secret.
+func secretFile(path string, secret pulumi.StringOutput, render func(string) string) container.File {
+	return container.File{Path: path, Content: pulumi.ToSecret(secret.ApplyT(render)).(pulumi.StringOutput)}
+}
 
 func mysql(d *deployment) error {
 	s := d.cfg.Secrets
@@ -34,12 +50,19 @@ func mysql(d *deployment) error {
 			Files: []container.File{
 				{Path: secretDir + "mysql-root-password", Content: s.MySQLRootPassword},
 				{Path: secretDir + "mysql-password", Content: s.MySQLPassword},
+				secretFile(mysqlInitDir+"10-exporter-user.sql", s.MySQLExporterPassword, mysqlfiles.ExporterInitSQL),
+				secretFile(mysqlHealthCnf, s.MySQLExporterPassword, func(p string) string {
+					return mysqlfiles.ClientConfig(mysqlfiles.ExporterUser, p, "")
+				}),
 			},
 			Mounts: []container.Mount{{Volume: d.volume(in, config.MySQL), Target: "/var/lib/mysql"}},
 			Ports:  d.lanPorts(in),
 			// The entrypoint's bootstrap server skips networking, so a TCP ping
-			// only succeeds once the real server accepts connections.
-			Health:          container.Healthcheck{Test: []string{"CMD", "mysqladmin", "ping", "--protocol=tcp", "-h", "127.0.0.1", "--silent"}, StartPeriod: 90 * time.Second},
+			// only succeeds once the real server accepts connections. The
+			// credentials (the exporter's: it needs no privilege) come from a
+			// defaults file, never the command line.
+			Health: container.Healthcheck{Test: []string{"CMD", "mysqladmin", "--defaults-extra-file=" + mysqlHealthCnf,
+				"ping", "--protocol=tcp", "-h", "127.0.0.1", "--silent"}, StartPeriod: 90 * time.Second},
 			KeepDefaultCaps: true, // the entrypoint chowns the datadir and drops to mysql with gosu
 			WaitTimeout:     300 * time.Second,
 		}
@@ -48,13 +71,18 @@ func mysql(d *deployment) error {
 
 func redis(d *deployment) error {
 	s := d.cfg.Secrets
+	limit := d.cfg.Resources[config.Redis].MemoryLimitMiB
+	if _, err := redisconf.Config(redisconf.Settings{Persistence: d.cfg.Redis.Persistence, MemoryLimitMiB: limit}); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
 	return d.runPlaced(config.Redis, func(in instance) container.Spec {
 		return container.Spec{
 			Command: []string{"redis-server", redisConfigPath},
 			Files: []container.File{
-				{Path: redisConfigPath, Content: s.RedisPassword.ApplyT(func(p string) string {
-					return fmt.Sprintf("requirepass %s\nappendonly yes\ndir /data\n", p)
-				}).(pulumi.StringOutput)},
+				secretFile(redisConfigPath, s.RedisPassword, func(p string) string {
+					conf, _ := redisconf.Config(redisconf.Settings{Password: p, Persistence: d.cfg.Redis.Persistence, MemoryLimitMiB: limit})
+					return conf // checked above; only the password differs
+				}),
 				{Path: redisPasswordFile, Content: s.RedisPassword},
 			},
 			Mounts: []container.Mount{{Volume: d.volume(in, config.Redis), Target: "/data"}},
@@ -69,21 +97,23 @@ func redis(d *deployment) error {
 func app(d *deployment) error {
 	cfg := d.cfg
 	return d.runPlaced(config.App, func(in instance) container.Spec {
+		redisAddr := d.endpoint(in.role, config.Redis)
 		spec := container.Spec{
 			Env: map[string]string{
-				"SPRING_PROFILES_ACTIVE":                  cfg.Name,
-				"SPRING_DATASOURCE_URL":                   fmt.Sprintf("jdbc:mysql://%s/%s", d.endpoint(in.role, config.MySQL), mysqlDatabase),
-				"SPRING_DATASOURCE_USERNAME":              mysqlAppUser,
-				"SPRING_DATA_REDIS_HOST":                  hostOf(d.endpoint(in.role, config.Redis)),
-				"SPRING_DATA_REDIS_PORT":                  portOf(d.endpoint(in.role, config.Redis)),
+				"SPRING_PROFILES_ACTIVE":     cfg.Name,
+				"SPRING_DATASOURCE_URL":      fmt.Sprintf("jdbc:mysql://%s/%s", d.endpoint(in.role, config.MySQL), mysqlDatabase),
+				"SPRING_DATASOURCE_USERNAME": mysqlAppUser,
+				"SPRING_DATA_REDIS_HOST":     hostOf(redisAddr),
+				"SPRING_DATA_REDIS_PORT":     portOf(redisAddr),
+				// Passwords are files named after their properties, read as a
+				// config tree, so they never sit in the container's environment.
+				"SPRING_CONFIG_IMPORT":                    "optional:configtree:" + springSecretTree,
 				"MANAGEMENT_ZIPKIN_TRACING_ENDPOINT":      fmt.Sprintf("http://%s/api/v2/spans", d.endpoint(in.role, config.Zipkin)),
 				"MANAGEMENT_TRACING_SAMPLING_PROBABILITY": fmt.Sprint(cfg.TracingSampling),
 			},
-			// Spring Boot reads these only from the environment; the values
-			// stay secret in state.
-			SecretEnv: map[string]pulumi.StringInput{
-				"SPRING_DATASOURCE_PASSWORD": cfg.Secrets.MySQLPassword,
-				"SPRING_DATA_REDIS_PASSWORD": cfg.Secrets.RedisPassword,
+			Files: []container.File{
+				{Path: springDBPassword, Content: cfg.Secrets.MySQLPassword},
+				{Path: springRedisPassword, Content: cfg.Secrets.RedisPassword},
 			},
 			Ports:       d.lanPorts(in),
 			Health:      httpHealth("http://127.0.0.1:8080/api/v1/actuator/health", 120*time.Second),
@@ -98,11 +128,12 @@ func app(d *deployment) error {
 
 func mysqlExporter(d *deployment) error {
 	return d.runPlaced(config.MySQLExporter, func(in instance) container.Spec {
+		db := d.endpoint(in.role, config.MySQL)
 		return container.Spec{
-			Command: []string{"--mysqld.address=" + d.endpoint(in.role, config.MySQL), "--mysqld.username=exporter"},
-			SecretEnv: map[string]pulumi.StringInput{
-				"MYSQLD_EXPORTER_PASSWORD": d.cfg.Secrets.MySQLExporterPassword,
-			},
+			Command: []string{"--config.my-cnf=" + mysqlExporterCnf},
+			Files: []container.File{secretFile(mysqlExporterCnf, d.cfg.Secrets.MySQLExporterPassword, func(p string) string {
+				return mysqlfiles.ClientConfig(mysqlfiles.ExporterUser, p, db)
+			})},
 			Ports:  d.lanPorts(in),
 			Health: httpHealth("http://127.0.0.1:9104/metrics", 10*time.Second),
 		}
@@ -111,43 +142,23 @@ func mysqlExporter(d *deployment) error {
 
 func redisExporter(d *deployment) error {
 	return d.runPlaced(config.RedisExporter, func(in instance) container.Spec {
+		addr := "redis://" + d.endpoint(in.role, config.Redis)
 		return container.Spec{
-			Env: map[string]string{"REDIS_ADDR": "redis://" + d.endpoint(in.role, config.Redis)},
-			SecretEnv: map[string]pulumi.StringInput{
-				"REDIS_PASSWORD": d.cfg.Secrets.RedisPassword,
-			},
+			Command: []string{"--redis.addr=" + addr, "--redis.password-file=" + redisExporterAuth},
+			// redis_exporter's password file maps each address to its password.
+			Files: []container.File{secretFile(redisExporterAuth, d.cfg.Secrets.RedisPassword, func(p string) string {
+				return jsonObject(map[string]string{addr: p})
+			})},
 			Ports:  d.lanPorts(in),
 			Health: httpHealth("http://127.0.0.1:9121/health", 10*time.Second),
 		}
 	}, config.Redis, config.Grafana)
 }
 
-// gatewayPublicPort is the one port published on every address: the API
-// gateway is the service host's public entry point. When a container edge
-// shares its engine the edge owns :80, and the gateway is published on the
-// LAN address at gatewayLANPort for direct access.
-const (
-	gatewayPublicPort = 80
-	gatewayLANPort    = 8080
-)
-
-func (d *deployment) gatewayPorts(in instance) []container.Port {
-	e := d.cfg.Edge
-	if e.Mode == config.EdgeContainer && d.cfg.SameEngine(e.ContainerHost, in.role) {
-		return []container.Port{{Internal: ports[config.Gateway], External: gatewayLANPort, HostIP: d.cfg.Hosts[in.role].LAN}}
-	}
-	return []container.Port{{Internal: ports[config.Gateway], External: gatewayPublicPort, HostIP: "0.0.0.0"}}
-}
-
-func gateway(d *deployment) error {
-	return d.runPlaced(config.Gateway, func(in instance) container.Spec {
-		return container.Spec{
-			Ports:   d.gatewayPorts(in),
-			Health:  httpHealth("http://127.0.0.1/", 10*time.Second),
-			CapAdd:  container.NginxCaps,
-			Restart: "unless-stopped",
-		}
-	}, config.App, config.Grafana, config.Zipkin)
+// jsonObject renders a string map; it cannot fail.
+func jsonObject(m map[string]string) string {
+	out, _ := json.Marshal(m)
+	return string(out)
 }
 
 func hostOf(endpoint string) string {

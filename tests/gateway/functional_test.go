@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/gateway"
+	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
 )
 
 // Loopback addresses stand for the parties: two clients, a stranger and the
@@ -50,23 +51,23 @@ func decode(t *testing.T, r io.Reader) echo {
 
 // renderFor renders the real gateway config with loopback upstreams and
 // listeners; nothing else differs from what the stack deploys.
-func renderFor(t *testing.T, n nginx, listen gateway.Listen, withTLS bool) string {
+func renderFor(t *testing.T, n gatewaytest.Nginx, listen gateway.Listen, withTLS bool) string {
 	t.Helper()
 	a := gateway.Args{
-		App:     []string{backend(t, "app-1"), backend(t, "app-2"), backend(t, "app-3")},
-		Grafana: backend(t, "grafana"),
-		Zipkin:  backend(t, "zipkin"),
+		App:     []string{gatewaytest.Backend(t, "app-1"), gatewaytest.Backend(t, "app-2"), gatewaytest.Backend(t, "app-3")},
+		Grafana: gatewaytest.Backend(t, "grafana"),
+		Zipkin:  gatewaytest.Backend(t, "zipkin"),
 		Extras: []gateway.Extra{
-			{Name: "jenkins", Addr: backend(t, "jenkins"), Path: "/jenkins/"},
-			{Name: "n8n", Addr: backend(t, "n8n"), Host: "n8n.jiucom.test"},
+			{Name: "jenkins", Addr: gatewaytest.Backend(t, "jenkins"), Path: "/jenkins/"},
+			{Name: "n8n", Addr: gatewaytest.Backend(t, "n8n"), Host: "n8n.jiucom.test"},
 		},
 		BehindEdge: withTLS,
 		EdgeAddrs:  []string{edgeIP},
-		AccessLog:  n.dir + "/access.log",
+		AccessLog:  n.Dir + "/access.log",
 		Listen:     listen,
 	}
 	if withTLS {
-		cert, key := selfSigned(t, n.dir, apiName)
+		cert, key := gatewaytest.SelfSigned(t, n.Dir, apiName)
 		a.TLS = &gateway.TLS{Certificate: cert, Key: key}
 	}
 	conf, err := gateway.Render(a)
@@ -92,11 +93,11 @@ func get(t *testing.T, c *http.Client, url string, header ...string) *http.Respo
 }
 
 func TestGatewayOnRealNginx(t *testing.T) {
-	n := newNginx(t)
-	listen := gateway.Listen{HTTP: loopbackAddr(t, gatewayIP), HTTPS: loopbackAddr(t, gatewayIP)}
-	n.run(t, renderFor(t, n, listen, false), listen.HTTP)
+	n := gatewaytest.New(t)
+	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, gatewayIP), HTTPS: gatewaytest.LoopbackAddr(t, gatewayIP)}
+	n.Run(t, renderFor(t, n, listen, false), listen.HTTP)
 	base := "http://" + listen.HTTP
-	c1 := clientFrom(client1)
+	c1 := gatewaytest.ClientFrom(client1)
 
 	t.Run("routes", func(t *testing.T) {
 		routes := map[string][]string{
@@ -150,7 +151,7 @@ func TestGatewayOnRealNginx(t *testing.T) {
 	})
 
 	t.Run("forwarded headers carry the real peer, not a claimed one", func(t *testing.T) {
-		resp := get(t, clientFrom(client2), base+"/api/v1/items", "X-Real-IP", "198.51.100.9", "X-Forwarded-For", "198.51.100.9")
+		resp := get(t, gatewaytest.ClientFrom(client2), base+"/api/v1/items", "X-Real-IP", "198.51.100.9", "X-Forwarded-For", "198.51.100.9")
 		e := decode(t, resp.Body)
 		assert.Equal(t, client2, e.RealIP)
 		assert.Equal(t, client2, e.ForwardedFor)
@@ -166,7 +167,7 @@ func TestGatewayOnRealNginx(t *testing.T) {
 	})
 
 	t.Run("WebSocket upgrade", func(t *testing.T) {
-		conn, err := dialFrom(context.Background(), client1, listen.HTTP)
+		conn, err := gatewaytest.DialFrom(context.Background(), client1, listen.HTTP)
 		require.NoError(t, err)
 		defer conn.Close()
 		fmt.Fprint(conn, "GET /api/v1/ws HTTP/1.1\r\nHost: api\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
@@ -184,11 +185,11 @@ func TestGatewayOnRealNginx(t *testing.T) {
 
 // A fresh gateway, so client1's allowance is whole when the flood starts.
 func TestGatewayRateLimitsPerClient(t *testing.T) {
-	n := newNginx(t)
-	listen := gateway.Listen{HTTP: loopbackAddr(t, gatewayIP), HTTPS: loopbackAddr(t, gatewayIP)}
-	n.run(t, renderFor(t, n, listen, false), listen.HTTP)
+	n := gatewaytest.New(t)
+	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, gatewayIP), HTTPS: gatewaytest.LoopbackAddr(t, gatewayIP)}
+	n.Run(t, renderFor(t, n, listen, false), listen.HTTP)
 	base := "http://" + listen.HTTP
-	c1 := clientFrom(client1)
+	c1 := gatewaytest.ClientFrom(client1)
 	codes := map[int]int{}
 	for range 300 {
 		codes[get(t, c1, base+"/api/v1/items").StatusCode]++
@@ -196,7 +197,7 @@ func TestGatewayRateLimitsPerClient(t *testing.T) {
 	assert.Positive(t, codes[http.StatusTooManyRequests], "client1 is limited: %v", codes)
 	assert.Greater(t, codes[http.StatusOK], gateway.Burst, "the burst passes: %v", codes)
 	assert.Equal(t, 300, codes[http.StatusOK]+codes[http.StatusTooManyRequests], "nothing else: %v", codes)
-	assert.Equal(t, http.StatusOK, get(t, clientFrom(client2), base+"/api/v1/items").StatusCode, "client2 is still served")
+	assert.Equal(t, http.StatusOK, get(t, gatewaytest.ClientFrom(client2), base+"/api/v1/items").StatusCode, "client2 is still served")
 	assert.Equal(t, http.StatusOK, get(t, c1, base+"/health").StatusCode, "/health is never limited")
 }
 
@@ -205,7 +206,7 @@ func TestGatewayRateLimitsPerClient(t *testing.T) {
 func viaEdge(t *testing.T, src, addr, claimed, path string) echo {
 	t.Helper()
 	transport := &http.Transport{DialTLSContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		conn, err := dialFrom(ctx, src, addr)
+		conn, err := gatewaytest.DialFrom(ctx, src, addr)
 		if err != nil {
 			return nil, err
 		}
@@ -228,9 +229,9 @@ func viaEdge(t *testing.T, src, addr, claimed, path string) echo {
 }
 
 func TestGatewayBehindTheEdgeTakesTheClientFromProxyProtocol(t *testing.T) {
-	n := newNginx(t)
-	listen := gateway.Listen{HTTP: loopbackAddr(t, gatewayIP), HTTPS: loopbackAddr(t, gatewayIP)}
-	n.run(t, renderFor(t, n, listen, true), listen.HTTP, listen.HTTPS)
+	n := gatewaytest.New(t)
+	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, gatewayIP), HTTPS: gatewaytest.LoopbackAddr(t, gatewayIP)}
+	n.Run(t, renderFor(t, n, listen, true), listen.HTTP, listen.HTTPS)
 
 	e := viaEdge(t, edgeIP, listen.HTTPS, "203.0.113.50", "/api/v1/items")
 	assert.Equal(t, "203.0.113.50", e.RealIP, "the edge's PROXY header names the client")
@@ -240,7 +241,7 @@ func TestGatewayBehindTheEdgeTakesTheClientFromProxyProtocol(t *testing.T) {
 	assert.Equal(t, strangerIP, e.RealIP, "a PROXY header from anyone but the edge is ignored")
 
 	// Plain HTTP keeps ACME and /health and sends the rest to https.
-	c := clientFrom(client2)
+	c := gatewaytest.ClientFrom(client2)
 	assert.Equal(t, http.StatusOK, get(t, c, "http://"+listen.HTTP+"/health").StatusCode)
 	resp := get(t, c, "http://"+listen.HTTP+"/api/v1/items", "Host", apiName)
 	assert.Equal(t, http.StatusMovedPermanently, resp.StatusCode)

@@ -6,18 +6,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/gateway"
+	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
 )
 
 // Every shape the stack can render passes the real `nginx -t`.
 func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
-	n := newNginx(t)
-	cert, key := selfSigned(t, n.dir, "api.jiucom.test")
+	n := gatewaytest.New(t)
+	cert, key := gatewaytest.SelfSigned(t, n.Dir, "api.jiucom.test")
 	base := func() gateway.Args {
 		return gateway.Args{
 			App:     []string{"127.0.0.1:18080"},
 			Grafana: "127.0.0.1:13000",
 			Zipkin:  "127.0.0.1:19411",
-			Listen:  gateway.Listen{HTTP: loopbackAddr(t, "127.0.0.1"), HTTPS: loopbackAddr(t, "127.0.0.1")},
+			Listen:  gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, "127.0.0.1"), HTTPS: gatewaytest.LoopbackAddr(t, "127.0.0.1")},
 		}
 	}
 	variants := map[string]func(*gateway.Args){
@@ -26,7 +27,7 @@ func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
 		"TLS behind the edge, ACME, syslog": func(a *gateway.Args) {
 			a.TLS = &gateway.TLS{Certificate: cert, Key: key}
 			a.BehindEdge, a.EdgeAddrs = true, []string{"203.0.113.10"}
-			a.ACMEWebroot, a.Syslog = n.dir, "127.0.0.1:15531"
+			a.ACMEWebroot, a.Syslog = n.Dir, "127.0.0.1:15531"
 		},
 		"TLS without edge": func(a *gateway.Args) { a.TLS = &gateway.TLS{Certificate: cert, Key: key} },
 		"extras by path and host, plain": func(a *gateway.Args) {
@@ -44,7 +45,7 @@ func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
 			mutate(&a)
 			conf, err := gateway.Render(a)
 			require.NoError(t, err)
-			n.check(t, conf)
+			n.Check(t, conf)
 		})
 	}
 }

@@ -1,4 +1,4 @@
-package gateway_test
+package gatewaytest
 
 import (
 	"context"
@@ -12,11 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// backend is a Go stand-in for one upstream on loopback: it names itself and
-// echoes what the gateway told it, and tunnels a WebSocket-style upgrade.
-func backend(t *testing.T, name string) string {
+// Backend is a Go stand-in for one upstream on 127.0.0.1: it names itself,
+// echoes what the gateway told it as JSON, and tunnels a WebSocket-style
+// upgrade on /api/v1/ws. It returns its address.
+func Backend(t testing.TB, name string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", gatewayIP+":0")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v1/ws", func(w http.ResponseWriter, r *http.Request) {
@@ -49,9 +50,9 @@ func backend(t *testing.T, name string) string {
 	return l.Addr().String()
 }
 
-// clientFrom is an HTTP client whose connections leave from src; it neither
+// ClientFrom is an HTTP client whose connections leave from src; it neither
 // follows redirects nor asks for compression unless told.
-func clientFrom(src string) *http.Client {
+func ClientFrom(src string) *http.Client {
 	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
 	return &http.Client{
 		Timeout:       10 * time.Second,
@@ -60,8 +61,8 @@ func clientFrom(src string) *http.Client {
 	}
 }
 
-// dialFrom opens a TCP connection from src.
-func dialFrom(ctx context.Context, src, addr string) (net.Conn, error) {
+// DialFrom opens a TCP connection from src.
+func DialFrom(ctx context.Context, src, addr string) (net.Conn, error) {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
 	return d.DialContext(ctx, "tcp", addr)
 }

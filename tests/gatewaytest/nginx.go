@@ -1,4 +1,7 @@
-package gateway_test
+// Package gatewaytest runs the rendered gateway on Debian's nginx on
+// loopback, with Go stand-ins for its upstreams; the functional tests and
+// the overload benchmark share it.
+package gatewaytest
 
 import (
 	"crypto/ecdsa"
@@ -21,42 +24,45 @@ import (
 	"github.com/jiucom/jiucom-infra/tests/tooltest"
 )
 
-// nginx is one throwaway Debian nginx under a temp prefix, with its own
+// Nginx is one throwaway Debian nginx under a temp prefix, with its own
 // error log and pid file so nothing touches the system instance.
-type nginx struct {
-	bin, dir string
+type Nginx struct {
+	bin string
+	// Dir is the prefix: the config, logs and any test files live there.
+	Dir string
 }
 
-func newNginx(t *testing.T) nginx {
+// New finds nginx (skipping, or failing under CI, without it).
+func New(t testing.TB) Nginx {
 	t.Helper()
 	bin := tooltest.Require(t, "nginx")
 	dir := t.TempDir()
 	// Workers run as an unprivileged user and must reach the prefix.
 	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
 	require.NoError(t, os.Chmod(dir, 0o755))
-	return nginx{bin: bin, dir: dir}
+	return Nginx{bin: bin, Dir: dir}
 }
 
-func (n nginx) args(extra ...string) []string {
-	return append([]string{"-p", n.dir, "-e", filepath.Join(n.dir, "error.log"),
-		"-g", "pid " + filepath.Join(n.dir, "nginx.pid") + ";"}, extra...)
+func (n Nginx) args(extra ...string) []string {
+	return append([]string{"-p", n.Dir, "-e", filepath.Join(n.Dir, "error.log"),
+		"-g", "pid " + filepath.Join(n.Dir, "nginx.pid") + ";"}, extra...)
 }
 
-// check writes conf and runs `nginx -t` on it.
-func (n nginx) check(t *testing.T, conf string) {
+// Check writes conf and runs `nginx -t` on it.
+func (n Nginx) Check(t testing.TB, conf string) {
 	t.Helper()
-	path := filepath.Join(n.dir, "nginx.conf")
+	path := filepath.Join(n.Dir, "nginx.conf")
 	require.NoError(t, os.WriteFile(path, []byte(conf), 0o644))
 	out, err := exec.Command(n.bin, n.args("-t", "-c", path)...).CombinedOutput()
 	require.NoError(t, err, "nginx -t:\n%s\n--- config ---\n%s", out, conf)
 }
 
-// run starts conf in the foreground until the test ends and waits until
+// Run starts conf in the foreground until the test ends and waits until
 // addrs accept connections.
-func (n nginx) run(t *testing.T, conf string, addrs ...string) {
+func (n Nginx) Run(t testing.TB, conf string, addrs ...string) {
 	t.Helper()
-	n.check(t, conf)
-	cmd := exec.Command(n.bin, n.args("-c", filepath.Join(n.dir, "nginx.conf"), "-g", "daemon off;")...)
+	n.Check(t, conf)
+	cmd := exec.Command(n.bin, n.args("-c", filepath.Join(n.Dir, "nginx.conf"), "-g", "daemon off;")...)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -69,7 +75,7 @@ func (n nginx) run(t *testing.T, conf string, addrs ...string) {
 			<-done
 		}
 		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(n.dir, "error.log"))
+			log, _ := os.ReadFile(filepath.Join(n.Dir, "error.log"))
 			t.Logf("nginx error log:\n%s", log)
 		}
 	})
@@ -79,7 +85,7 @@ func (n nginx) run(t *testing.T, conf string, addrs ...string) {
 }
 
 // awaitListener polls until addr accepts; it fails only if nothing ever listens.
-func awaitListener(t *testing.T, addr string) {
+func awaitListener(t testing.TB, addr string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -93,8 +99,8 @@ func awaitListener(t *testing.T, addr string) {
 	}
 }
 
-// loopbackAddr returns a free port on a loopback address.
-func loopbackAddr(t *testing.T, ip string) string {
+// LoopbackAddr returns a free port on a loopback address.
+func LoopbackAddr(t testing.TB, ip string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", ip+":0")
 	require.NoError(t, err)
@@ -102,8 +108,8 @@ func loopbackAddr(t *testing.T, ip string) string {
 	return l.Addr().String()
 }
 
-// selfSigned writes a certificate and key for name into dir.
-func selfSigned(t *testing.T, dir, name string) (cert, key string) {
+// SelfSigned writes a certificate and key for name into dir.
+func SelfSigned(t testing.TB, dir, name string) (cert, key string) {
 	t.Helper()
 	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)

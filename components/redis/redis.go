@@ -24,6 +24,8 @@ type Settings struct {
 	Password       string
 	Persistence    string
 	MemoryLimitMiB int
+	// Dir holds the AOF and RDB files: the data volume, /data in the image.
+	Dir string
 }
 
 // MaxmemoryMiB is the share of the container limit Redis may use for data.
@@ -35,15 +37,18 @@ func Config(s Settings) (string, error) {
 	if s.MemoryLimitMiB <= 0 {
 		return "", fmt.Errorf("redis: a memory limit is required to size maxmemory")
 	}
+	if s.Dir == "" {
+		return "", fmt.Errorf("redis: a data directory is required")
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `# Rendered by components/redis.
 bind 0.0.0.0
 port 6379
 requirepass %s
-dir /data
+dir %s
 maxmemory %dmb
 maxmemory-policy %s
-`, quote(s.Password), MaxmemoryMiB(s.MemoryLimitMiB), EvictionPolicy)
+`, quote(s.Password), quote(s.Dir), MaxmemoryMiB(s.MemoryLimitMiB), EvictionPolicy)
 	switch s.Persistence {
 	case config.RedisAOF:
 		// At most one second of writes is lost on a crash; no RDB snapshots

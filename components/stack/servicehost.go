@@ -25,6 +25,7 @@ const (
 	mysqlExporterCnf    = secretDir + "mysqld-exporter.cnf"
 	mysqlInitDir        = "/docker-entrypoint-initdb.d/"
 	redisConfigPath     = "/usr/local/etc/redis/redis.conf"
+	redisDataDir        = "/data"
 	redisPasswordFile   = secretDir + "redis-password"
 	redisExporterAuth   = secretDir + "redis-exporter-passwords.json"
 	springSecretTree    = secretDir + "spring/"
@@ -71,8 +72,8 @@ func mysql(d *deployment) error {
 
 func redis(d *deployment) error {
 	s := d.cfg.Secrets
-	limit := d.cfg.Resources[config.Redis].MemoryLimitMiB
-	if _, err := redisconf.Config(redisconf.Settings{Persistence: d.cfg.Redis.Persistence, MemoryLimitMiB: limit}); err != nil {
+	settings := redisconf.Settings{Persistence: d.cfg.Redis.Persistence, MemoryLimitMiB: d.cfg.Resources[config.Redis].MemoryLimitMiB, Dir: redisDataDir}
+	if _, err := redisconf.Config(settings); err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
 	return d.runPlaced(config.Redis, func(in instance) container.Spec {
@@ -80,12 +81,14 @@ func redis(d *deployment) error {
 			Command: []string{"redis-server", redisConfigPath},
 			Files: []container.File{
 				secretFile(redisConfigPath, s.RedisPassword, func(p string) string {
-					conf, _ := redisconf.Config(redisconf.Settings{Password: p, Persistence: d.cfg.Redis.Persistence, MemoryLimitMiB: limit})
+					withPassword := settings
+					withPassword.Password = p
+					conf, _ := redisconf.Config(withPassword)
 					return conf // checked above; only the password differs
 				}),
 				{Path: redisPasswordFile, Content: s.RedisPassword},
 			},
-			Mounts: []container.Mount{{Volume: d.volume(in, config.Redis), Target: "/data"}},
+			Mounts: []container.Mount{{Volume: d.volume(in, config.Redis), Target: redisDataDir}},
 			Ports:  d.lanPorts(in),
 			Health: container.Healthcheck{Test: []string{"CMD-SHELL",
 				`REDISCLI_AUTH="$(cat ` + redisPasswordFile + `)" redis-cli ping | grep -q PONG`}},

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/jiucom/jiucom-infra/components/gateway"
-	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 )
 
 const (
@@ -34,12 +34,12 @@ var floodIPs = []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"}
 //
 //	go test ./tests/bench -run '^$' -bench GatewayOverload -benchtime 1x
 func BenchmarkGatewayOverload(b *testing.B) {
-	n := gatewaytest.New(b)
-	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(b, "127.0.0.1"), HTTPS: gatewaytest.LoopbackAddr(b, "127.0.0.1")}
+	n := nginxtest.New(b)
+	listen := gateway.Listen{HTTP: nginxtest.LoopbackAddr(b, "127.0.0.1"), HTTPS: nginxtest.LoopbackAddr(b, "127.0.0.1")}
 	conf, err := gateway.Render(gateway.Args{
-		App:       []string{gatewaytest.Backend(b, "app-1"), gatewaytest.Backend(b, "app-2"), gatewaytest.Backend(b, "app-3")},
-		Grafana:   gatewaytest.Backend(b, "grafana"),
-		Zipkin:    gatewaytest.Backend(b, "zipkin"),
+		App:       []string{nginxtest.Backend(b, "app-1"), nginxtest.Backend(b, "app-2"), nginxtest.Backend(b, "app-3")},
+		Grafana:   nginxtest.Backend(b, "grafana"),
+		Zipkin:    nginxtest.Backend(b, "zipkin"),
 		AccessLog: n.Dir + "/access.log", // logging is part of the cost
 		Listen:    listen,
 	})
@@ -66,7 +66,7 @@ func flood(base string, stop *atomic.Bool) func() map[int]int64 {
 	codes := map[int]int64{}
 	var wg sync.WaitGroup
 	for _, ip := range floodIPs {
-		c := gatewaytest.ClientFrom(ip)
+		c := nginxtest.ClientFrom(ip)
 		for range workersPer {
 			wg.Add(1)
 			go func() {
@@ -100,7 +100,7 @@ type probes struct {
 // probeHealth asks /health from its own address every healthInterval for d,
 // then sets stop (if given).
 func probeHealth(base string, d time.Duration, stop *atomic.Bool) probes {
-	c := gatewaytest.ClientFrom(healthProbeIP)
+	c := nginxtest.ClientFrom(healthProbeIP)
 	var p probes
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(healthInterval) {
 		start := time.Now()

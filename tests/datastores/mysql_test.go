@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/mysql"
-	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 	"github.com/jiucom/jiucom-infra/tests/tooltest"
 )
 
@@ -32,7 +32,7 @@ func TestExporterUserOnRealMariaDB(t *testing.T) {
 	out, err := exec.Command(install, "--no-defaults", "--datadir="+data, "--user="+currentUser(),
 		"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	addr := gatewaytest.LoopbackAddr(t, "127.0.0.1")
+	addr := nginxtest.LoopbackAddr(t, "127.0.0.1")
 	host, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command(server, "--no-defaults", "--datadir="+data, "--socket="+sock, "--bind-address="+host, "--port="+port,
 		"--pid-file="+filepath.Join(dir, "mysqld.pid"), "--log-error="+filepath.Join(dir, "error.log"), "--user="+currentUser())

@@ -18,7 +18,7 @@ import (
 
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/redis"
-	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 	"github.com/jiucom/jiucom-infra/tests/tooltest"
 )
 
@@ -61,7 +61,7 @@ func TestRedisConfigOnRealRedis(t *testing.T) {
 			require.NoError(t, err)
 			path := filepath.Join(dir, "redis.conf")
 			require.NoError(t, os.WriteFile(path, []byte(conf), 0o600))
-			addr := gatewaytest.LoopbackAddr(t, "127.0.0.1")
+			addr := nginxtest.LoopbackAddr(t, "127.0.0.1")
 			_, port, _ := net.SplitHostPort(addr)
 			// Arguments after the file override it: loopback and a free port.
 			cmd := exec.Command(bin, path, "--bind", "127.0.0.1", "--port", port, "--daemonize", "no")

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/gateway"
-	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 )
 
 // Loopback addresses stand for the parties: two clients, a stranger and the
@@ -51,15 +51,15 @@ func decode(t *testing.T, r io.Reader) echo {
 
 // renderFor renders the real gateway config with loopback upstreams and
 // listeners; nothing else differs from what the stack deploys.
-func renderFor(t *testing.T, n gatewaytest.Nginx, listen gateway.Listen, withTLS bool) string {
+func renderFor(t *testing.T, n nginxtest.Nginx, listen gateway.Listen, withTLS bool) string {
 	t.Helper()
 	a := gateway.Args{
-		App:     []string{gatewaytest.Backend(t, "app-1"), gatewaytest.Backend(t, "app-2"), gatewaytest.Backend(t, "app-3")},
-		Grafana: gatewaytest.Backend(t, "grafana"),
-		Zipkin:  gatewaytest.Backend(t, "zipkin"),
+		App:     []string{nginxtest.Backend(t, "app-1"), nginxtest.Backend(t, "app-2"), nginxtest.Backend(t, "app-3")},
+		Grafana: nginxtest.Backend(t, "grafana"),
+		Zipkin:  nginxtest.Backend(t, "zipkin"),
 		Extras: []gateway.Extra{
-			{Name: "jenkins", Addr: gatewaytest.Backend(t, "jenkins"), Path: "/jenkins/"},
-			{Name: "n8n", Addr: gatewaytest.Backend(t, "n8n"), Host: "n8n.jiucom.test"},
+			{Name: "jenkins", Addr: nginxtest.Backend(t, "jenkins"), Path: "/jenkins/"},
+			{Name: "n8n", Addr: nginxtest.Backend(t, "n8n"), Host: "n8n.jiucom.test"},
 		},
 		BehindEdge: withTLS,
 		EdgeAddrs:  []string{edgeIP},
@@ -67,7 +67,7 @@ func renderFor(t *testing.T, n gatewaytest.Nginx, listen gateway.Listen, withTLS
 		Listen:     listen,
 	}
 	if withTLS {
-		cert, key := gatewaytest.SelfSigned(t, n.Dir, apiName)
+		cert, key := nginxtest.SelfSigned(t, n.Dir, apiName)
 		a.TLS = &gateway.TLS{Certificate: cert, Key: key}
 	}
 	conf, err := gateway.Render(a)
@@ -92,12 +92,24 @@ func get(t *testing.T, c *http.Client, url string, header ...string) *http.Respo
 	return resp
 }
 
+// startGateway runs the rendered gateway on its own loopback ports, with or
+// without TLS behind the edge, and returns where it listens.
+func startGateway(t *testing.T, withTLS bool) gateway.Listen {
+	t.Helper()
+	n := nginxtest.New(t)
+	listen := gateway.Listen{HTTP: nginxtest.LoopbackAddr(t, gatewayIP), HTTPS: nginxtest.LoopbackAddr(t, gatewayIP)}
+	addrs := []string{listen.HTTP}
+	if withTLS {
+		addrs = append(addrs, listen.HTTPS)
+	}
+	n.Run(t, renderFor(t, n, listen, withTLS), addrs...)
+	return listen
+}
+
 func TestGatewayOnRealNginx(t *testing.T) {
-	n := gatewaytest.New(t)
-	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, gatewayIP), HTTPS: gatewaytest.LoopbackAddr(t, gatewayIP)}
-	n.Run(t, renderFor(t, n, listen, false), listen.HTTP)
+	listen := startGateway(t, false)
 	base := "http://" + listen.HTTP
-	c1 := gatewaytest.ClientFrom(client1)
+	c1 := nginxtest.ClientFrom(client1)
 
 	t.Run("routes", func(t *testing.T) {
 		routes := map[string][]string{
@@ -151,7 +163,7 @@ func TestGatewayOnRealNginx(t *testing.T) {
 	})
 
 	t.Run("forwarded headers carry the real peer, not a claimed one", func(t *testing.T) {
-		resp := get(t, gatewaytest.ClientFrom(client2), base+"/api/v1/items", "X-Real-IP", "198.51.100.9", "X-Forwarded-For", "198.51.100.9")
+		resp := get(t, nginxtest.ClientFrom(client2), base+"/api/v1/items", "X-Real-IP", "198.51.100.9", "X-Forwarded-For", "198.51.100.9")
 		e := decode(t, resp.Body)
 		assert.Equal(t, client2, e.RealIP)
 		assert.Equal(t, client2, e.ForwardedFor)
@@ -167,7 +179,7 @@ func TestGatewayOnRealNginx(t *testing.T) {
 	})
 
 	t.Run("WebSocket upgrade", func(t *testing.T) {
-		conn, err := gatewaytest.DialFrom(context.Background(), client1, listen.HTTP)
+		conn, err := nginxtest.DialFrom(context.Background(), client1, listen.HTTP)
 		require.NoError(t, err)
 		defer conn.Close()
 		fmt.Fprint(conn, "GET /api/v1/ws HTTP/1.1\r\nHost: api\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
@@ -185,11 +197,8 @@ func TestGatewayOnRealNginx(t *testing.T) {
 
 // A fresh gateway, so client1's allowance is whole when the flood starts.
 func TestGatewayRateLimitsPerClient(t *testing.T) {
-	n := gatewaytest.New(t)
-	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, gatewayIP), HTTPS: gatewaytest.LoopbackAddr(t, gatewayIP)}
-	n.Run(t, renderFor(t, n, listen, false), listen.HTTP)
-	base := "http://" + listen.HTTP
-	c1 := gatewaytest.ClientFrom(client1)
+	base := "http://" + startGateway(t, false).HTTP
+	c1 := nginxtest.ClientFrom(client1)
 	codes := map[int]int{}
 	for range 300 {
 		codes[get(t, c1, base+"/api/v1/items").StatusCode]++
@@ -197,7 +206,7 @@ func TestGatewayRateLimitsPerClient(t *testing.T) {
 	assert.Positive(t, codes[http.StatusTooManyRequests], "client1 is limited: %v", codes)
 	assert.Greater(t, codes[http.StatusOK], gateway.Burst, "the burst passes: %v", codes)
 	assert.Equal(t, 300, codes[http.StatusOK]+codes[http.StatusTooManyRequests], "nothing else: %v", codes)
-	assert.Equal(t, http.StatusOK, get(t, gatewaytest.ClientFrom(client2), base+"/api/v1/items").StatusCode, "client2 is still served")
+	assert.Equal(t, http.StatusOK, get(t, nginxtest.ClientFrom(client2), base+"/api/v1/items").StatusCode, "client2 is still served")
 	assert.Equal(t, http.StatusOK, get(t, c1, base+"/health").StatusCode, "/health is never limited")
 }
 
@@ -206,7 +215,7 @@ func TestGatewayRateLimitsPerClient(t *testing.T) {
 func viaEdge(t *testing.T, src, addr, claimed, path string) echo {
 	t.Helper()
 	transport := &http.Transport{DialTLSContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		conn, err := gatewaytest.DialFrom(ctx, src, addr)
+		conn, err := nginxtest.DialFrom(ctx, src, addr)
 		if err != nil {
 			return nil, err
 		}
@@ -229,9 +238,7 @@ func viaEdge(t *testing.T, src, addr, claimed, path string) echo {
 }
 
 func TestGatewayBehindTheEdgeTakesTheClientFromProxyProtocol(t *testing.T) {
-	n := gatewaytest.New(t)
-	listen := gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, gatewayIP), HTTPS: gatewaytest.LoopbackAddr(t, gatewayIP)}
-	n.Run(t, renderFor(t, n, listen, true), listen.HTTP, listen.HTTPS)
+	listen := startGateway(t, true)
 
 	e := viaEdge(t, edgeIP, listen.HTTPS, "203.0.113.50", "/api/v1/items")
 	assert.Equal(t, "203.0.113.50", e.RealIP, "the edge's PROXY header names the client")
@@ -241,7 +248,7 @@ func TestGatewayBehindTheEdgeTakesTheClientFromProxyProtocol(t *testing.T) {
 	assert.Equal(t, strangerIP, e.RealIP, "a PROXY header from anyone but the edge is ignored")
 
 	// Plain HTTP keeps ACME and /health and sends the rest to https.
-	c := gatewaytest.ClientFrom(client2)
+	c := nginxtest.ClientFrom(client2)
 	assert.Equal(t, http.StatusOK, get(t, c, "http://"+listen.HTTP+"/health").StatusCode)
 	resp := get(t, c, "http://"+listen.HTTP+"/api/v1/items", "Host", apiName)
 	assert.Equal(t, http.StatusMovedPermanently, resp.StatusCode)

@@ -6,19 +6,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/gateway"
-	"github.com/jiucom/jiucom-infra/tests/gatewaytest"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 )
 
 // Every shape the stack can render passes the real `nginx -t`.
 func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
-	n := gatewaytest.New(t)
-	cert, key := gatewaytest.SelfSigned(t, n.Dir, "api.jiucom.test")
+	n := nginxtest.New(t)
+	cert, key := nginxtest.SelfSigned(t, n.Dir, "api.jiucom.test")
 	base := func() gateway.Args {
 		return gateway.Args{
 			App:     []string{"127.0.0.1:18080"},
 			Grafana: "127.0.0.1:13000",
 			Zipkin:  "127.0.0.1:19411",
-			Listen:  gateway.Listen{HTTP: gatewaytest.LoopbackAddr(t, "127.0.0.1"), HTTPS: gatewaytest.LoopbackAddr(t, "127.0.0.1")},
+			Listen:  gateway.Listen{HTTP: nginxtest.LoopbackAddr(t, "127.0.0.1"), HTTPS: nginxtest.LoopbackAddr(t, "127.0.0.1")},
 		}
 	}
 	variants := map[string]func(*gateway.Args){

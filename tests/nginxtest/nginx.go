@@ -1,7 +1,8 @@
-// Package gatewaytest runs the rendered gateway on Debian's nginx on
-// loopback, with Go stand-ins for its upstreams; the functional tests and
-// the overload benchmark share it.
-package gatewaytest
+// Package nginxtest runs a rendered nginx config on Debian's nginx on
+// loopback, with Go stand-ins for its upstreams and clients bound to chosen
+// loopback source addresses. The gateway's functional tests, the datastore
+// tests and the overload benchmark share it.
+package nginxtest
 
 import (
 	"crypto/ecdsa"

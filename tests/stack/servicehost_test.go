@@ -145,6 +145,13 @@ func TestExtraServicesRunAndAreRouted(t *testing.T) {
 	ports := harness.Arr(n8n.Inputs["ports"])
 	require.Len(t, ports, 1)
 	assert.Equal(t, "192.168.0.20", harness.Str(harness.Obj(ports[0])["ip"]))
+	for _, c := range rec.OfType(containerType) {
+		for _, p := range harness.Arr(c.Inputs["ports"]) {
+			if ip := harness.Str(harness.Obj(p)["ip"]); ip == "0.0.0.0" || ip == "::" {
+				assert.Equal(t, config.Gateway, service(c), "%s publishes on a wildcard address", c.Name)
+			}
+		}
+	}
 	conf := gatewayConf(t, rec)
 	assert.Contains(t, conf, "location /jenkins/ {")
 	assert.Contains(t, conf, "server jiucom-jenkins:8080 ")

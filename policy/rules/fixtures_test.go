@@ -21,6 +21,7 @@ import (
 // one of them with a single mutation.
 
 type program struct {
+	rec       *harness.Recording
 	resources []rules.Resource
 	settings  rules.Settings
 }
@@ -59,7 +60,7 @@ func runProgram(t *testing.T, stack string, values map[string]string) *program {
 		return v, ok
 	}, func(string) string { return "" })
 	require.NoError(t, err)
-	return &program{resources: analyzerResources(stack, rec), settings: s}
+	return &program{rec: rec, resources: analyzerResources(stack, rec), settings: s}
 }
 
 func analyzerResources(stack string, rec *harness.Recording) []rules.Resource {

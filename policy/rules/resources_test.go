@@ -20,7 +20,7 @@ type fixture struct {
 	want     []string
 }
 
-func str(s string) property.Value { return property.New(s) }
+func str(s string) property.Value  { return property.New(s) }
 func num(n float64) property.Value { return property.New(n) }
 func strs(ss ...string) property.Value {
 	vs := make([]property.Value, len(ss))

@@ -102,4 +102,6 @@ func (noMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 	return args.Name, args.Inputs, nil
 }
 
-func (noMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) { return resource.PropertyMap{}, nil }
+func (noMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}

@@ -35,7 +35,7 @@ type Rule struct {
 // Description is what the engine prints above every violation: the check,
 // its level and the benchmark it follows.
 func (r Rule) Description() string {
-	return fmt.Sprintf("%s [%s; %s]", r.Checks, levelName(r.Level), r.Anchor)
+	return fmt.Sprintf("%s [%s; %s]", r.Checks, r.LevelName(), r.Anchor)
 }
 
 // Policy turns the rule into a policyx policy.
@@ -86,8 +86,9 @@ func plain(check func(r Resource) []string) func(Resource, map[string]any) ([]st
 	return func(r Resource, _ map[string]any) ([]string, error) { return check(r), nil }
 }
 
-func levelName(l policyx.EnforcementLevel) string {
-	switch l {
+// LevelName is the enforcement level as the CLI prints it.
+func (r Rule) LevelName() string {
+	switch r.Level {
 	case policyx.EnforcementLevelMandatory:
 		return "mandatory"
 	case policyx.EnforcementLevelAdvisory:

@@ -51,7 +51,9 @@ func TestCeilingsDefaultsConfigAndEnvironment(t *testing.T) {
 func TestCeilingPolicyConfig(t *testing.T) {
 	p := programFor(t, "prod")
 	big := set(t, p.named(t, container, "mysql-container"), num(4096), "memory")
-	assert.NotEmpty(t, validate(t, p.settings, rules.PolicyLimitsUnderCeiling, big, nil))
+	// The root README's sample violation.
+	assert.Equal(t, []string{"jiucom-mysql: memory 4096MB is above the mysql ceiling 2048MB (fix: lower resources.mysql.memory, or raise ceilings.mysql.memory in the policy config)"},
+		validate(t, p.settings, rules.PolicyLimitsUnderCeiling, big, nil))
 	assert.Empty(t, validate(t, p.settings, rules.PolicyLimitsUnderCeiling, big,
 		map[string]any{"ceilings": map[string]any{"mysql": map[string]any{"memory": "4GB"}}}))
 	_, err := p.settings.Ceilings(map[string]any{"ceilings": map[string]any{"mysql": map[string]any{"memory": "lots"}}})

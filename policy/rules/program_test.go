@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/jiucom/jiucom-infra/policy/rules"
 )
@@ -64,4 +65,23 @@ func TestDescriptionsNameLevelAndAnchor(t *testing.T) {
 	}
 	_, err := rules.NewPack(programFor(t, "prod").settings)
 	require.NoError(t, err, "names and schemas are accepted by policyx")
+}
+
+// The analyzer sends each config schema to the engine as a protobuf Struct
+// (GetAnalyzerInfo); a Go type it cannot convert would only fail under the CLI.
+func TestConfigSchemasConvertToProtobuf(t *testing.T) {
+	schemas := 0
+	for _, r := range rules.Rules(programFor(t, "prod").settings) {
+		if r.Schema == nil {
+			continue
+		}
+		schemas++
+		props := map[string]any{}
+		for k, v := range r.Schema.Properties {
+			props[k] = v
+		}
+		_, err := structpb.NewStruct(props)
+		assert.NoError(t, err, r.Name)
+	}
+	assert.Equal(t, 2, schemas, "ceilings and retained stacks are configurable")
 }

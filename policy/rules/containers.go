@@ -152,9 +152,6 @@ func checkSensitiveMounts(r Resource) []string {
 }
 
 func checkPortsBound(r Resource) []string {
-	if exempt(PolicyPortsBound, r.Name, "") {
-		return nil
-	}
 	var out []string
 	for _, p := range list(r.Properties.Get("ports")) {
 		port := object(p)
@@ -163,7 +160,7 @@ func checkPortsBound(r Resource) []string {
 			continue
 		}
 		ip := net.ParseIP(text(ipValue))
-		if ip == nil || ip.IsUnspecified() {
+		if (ip == nil || ip.IsUnspecified()) && !exempt(PolicyPortsBound, r.Name, text(ipValue)) {
 			external, _ := number(port.Get("external"))
 			out = append(out, fmt.Sprintf("%s: port %g is published on every address (ip %q) (fix: bind it to the host's LAN address or 127.0.0.1)",
 				containerName(r), external, text(ipValue)))

@@ -14,7 +14,8 @@ type Exception struct {
 	// (one agent per docker engine, named after the engine).
 	Resource string
 	// Allows narrows the waiver: host paths that may be mounted read-only,
-	// or namespace fields (pidMode, networkMode, ipcMode) that may be "host".
+	// namespace fields (pidMode, networkMode, ipcMode) that may be "host", or
+	// wildcard addresses a port may be published on.
 	// Empty waives the whole rule for the resource.
 	Allows []string
 	Reason string
@@ -34,9 +35,9 @@ var Exceptions = []Exception{
 		"the mysql entrypoint chowns the datadir, then drops to the mysql user with gosu"},
 	{PolicyCapabilities, "redis-container", nil,
 		"the redis entrypoint chowns /data, then drops to the redis user with gosu"},
-	{PolicyPortsBound, "gateway-container", nil,
+	{PolicyPortsBound, "gateway-container", []string{"0.0.0.0", "::"},
 		"the API gateway is a public entry point: the router forwards to it on every address"},
-	{PolicyPortsBound, "edge-nginx-container", nil,
+	{PolicyPortsBound, "edge-nginx-container", []string{"0.0.0.0", "::"},
 		"the container edge (dev) is the public entry point and listens on every address"},
 	{PolicyPublicIP, "edge-vm", nil,
 		"the edge VM is the platform's single public entry point"},

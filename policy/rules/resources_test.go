@@ -116,6 +116,8 @@ func TestContainerSecurityPolicies(t *testing.T) {
 			[]string{`jiucom-prometheus: port 9090 is published on every address (ip "0.0.0.0") (fix: bind it to the host's LAN address or 127.0.0.1)`}},
 		{"no address", rules.PolicyPortsBound, "dev", container, "grafana-container", setting(str(""), "ports", 0, "ip"),
 			[]string{`jiucom-grafana: port 3000 is published on every address (ip "") (fix: bind it to the host's LAN address or 127.0.0.1)`}},
+		{"gateway without an address (its exception covers 0.0.0.0 only)", rules.PolicyPortsBound, "prod", container, "gateway-container", setting(str(""), "ports", 0, "ip"),
+			[]string{`jiucom-gateway: port 80 is published on every address (ip "") (fix: bind it to the host's LAN address or 127.0.0.1)`}},
 		{"restart no", rules.PolicyRestart, "prod", container, "blackbox-exporter-container", setting(str("no"), "restart"),
 			[]string{"jiucom-blackbox-exporter: no restart policy, so it stays down after a crash or a reboot (fix: use unless-stopped, the container.Spec default)"}},
 		{"default capabilities", rules.PolicyCapabilities, "prod", container, "mysql-exporter-container", removing("capabilities"),

@@ -79,6 +79,8 @@ func LoadSettings(stack string, stackConfig StackConfig, getenv func(string) str
 	errs = append(errs, s.loadHostCapacity(stackConfig))
 	if text := getenv(EnvCeilings); text != "" {
 		raw, err := decodeOverrides(EnvCeilings, []byte(text))
+		// Ceilings are merged per preview (after the policy config); parse
+		// them once now so a bad value stops the pack from loading.
 		errs = append(errs, err, merge(map[string]Amount{}, raw, EnvCeilings, "cpu"))
 		s.EnvCeilings = raw
 	}

@@ -155,9 +155,9 @@ func extraServices(d *deployment) error {
 				Env:    e.Env,
 				Ports:  d.lanPorts(in),
 				Health: container.Healthcheck{Test: e.Health, StartPeriod: 120 * time.Second},
-				// Third-party images expect their usual root start-up.
-				KeepDefaultCaps: true,
-				WaitTimeout:     300 * time.Second,
+				// Every capability is dropped: an extra image must run as its
+				// own non-root user (Jenkins and n8n do).
+				WaitTimeout: 300 * time.Second,
 			}
 			if e.Data != "" {
 				spec.Mounts = []container.Mount{{Volume: d.volume(in, e.Name), Target: e.Data}}

@@ -35,6 +35,8 @@ var Exceptions = []Exception{
 		"the mysql entrypoint chowns the datadir, then drops to the mysql user with gosu"},
 	{PolicyCapabilities, "redis-container", nil,
 		"the redis entrypoint chowns /data, then drops to the redis user with gosu"},
+	{PolicySensitiveMounts, "gateway-container", []string{"/etc/letsencrypt"},
+		"the gateway terminates TLS with the certificates certbot renews on the host (read-only; gateway.tls.dir)"},
 	{PolicyPortsBound, "gateway-container", []string{"0.0.0.0", "::"},
 		"the API gateway is a public entry point: the router forwards to it on every address"},
 	{PolicyPortsBound, "edge-nginx-container", []string{"0.0.0.0", "::"},

@@ -16,27 +16,30 @@ import (
 // new service) they are covered here without new fixtures.
 func TestTheProgramPassesEveryPolicy(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
-		t.Run(stack, func(t *testing.T) {
-			p := programFor(t, stack)
-			pack, err := rules.NewPack(p.settings)
-			require.NoError(t, err)
-			checked := map[string]int{}
-			for _, pol := range pack.Policies() {
-				switch pol := pol.(type) {
-				case policyx.ResourceValidationPolicy:
-					for _, r := range p.resources {
-						m := &recorder{}
-						require.NoError(t, pol.Validate(t.Context(), policyx.ResourceValidationArgs{Manager: m, Resource: r}))
-						assert.Empty(t, m.messages(), "%s on %s", pol.Name(), r.Name)
-					}
-				case policyx.StackValidationPolicy:
-					assert.Empty(t, validateStack(t, p.settings, pol.Name(), p.resources), pol.Name())
-				}
-				checked[pol.Name()]++
-			}
-			assert.Len(t, checked, len(rules.Rules(p.settings)))
-		})
+		t.Run(stack, func(t *testing.T) { assertPassesPack(t, programFor(t, stack)) })
 	}
+}
+
+// assertPassesPack runs every policy of the pack over a recorded program.
+func assertPassesPack(t *testing.T, p *program) {
+	t.Helper()
+	pack, err := rules.NewPack(p.settings)
+	require.NoError(t, err)
+	checked := map[string]int{}
+	for _, pol := range pack.Policies() {
+		switch pol := pol.(type) {
+		case policyx.ResourceValidationPolicy:
+			for _, r := range p.resources {
+				m := &recorder{}
+				require.NoError(t, pol.Validate(t.Context(), policyx.ResourceValidationArgs{Manager: m, Resource: r}))
+				assert.Empty(t, m.messages(), "%s on %s", pol.Name(), r.Name)
+			}
+		case policyx.StackValidationPolicy:
+			assert.Empty(t, validateStack(t, p.settings, pol.Name(), p.resources), pol.Name())
+		}
+		checked[pol.Name()]++
+	}
+	assert.Len(t, checked, len(rules.Rules(p.settings)))
 }
 
 // Every rule applies to something the program registers, so none passes

@@ -28,19 +28,19 @@ func TestHostCapacity(t *testing.T) {
 	p := programFor(t, "prod")
 	assert.Empty(t, validateStack(t, p.settings, rules.PolicyHostCapacity, p.resources), "prod fits its hosts")
 
-	// The service host's 9 containers reserve 1536MiB besides mysql's.
+	// The service host's 10 containers reserve 1600MiB besides mysql's.
 	mysql := set(t, p.named(t, container, "mysql-container"), num(15000), "memoryReservation")
 	got := validateStack(t, p.settings, rules.PolicyHostCapacity, replaced(p.resources, mysql))
 	require.Len(t, got, 1)
-	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): memory reservations of 9 containers add up to 16536MiB, above its 16384MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): memory reservations of 10 containers add up to 16600MiB, above its 16384MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
 		got[0].Message)
 	assert.Equal(t, mysql.Provider.URN, got[0].URN, "reported on the host's provider")
 
-	// 2302 shares (2.25 cores) reserved, 512 of them by app-1.
+	// 2404 shares (2.35 cores) reserved, 512 of them by app-1.
 	app := set(t, p.named(t, container, "app-1-container"), num(8192), "cpuShares")
 	got = validateStack(t, p.settings, rules.PolicyHostCapacity, replaced(p.resources, app))
 	require.Len(t, got, 1)
-	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): CPU reservations of 9 containers add up to 9.748 cores (9982 shares), above its 8 cores (fix: lower resources.<service>.cpuReservation, move services, or raise hosts.<role>.cpus)`,
+	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): CPU reservations of 10 containers add up to 9.847 cores (10084 shares), above its 8 cores (fix: lower resources.<service>.cpuReservation, move services, or raise hosts.<role>.cpus)`,
 		got[0].Message)
 }
 
@@ -52,14 +52,14 @@ func TestHostCapacityDevSharesOneEngine(t *testing.T) {
 	got := validateStack(t, small, rules.PolicyHostCapacity, p.resources)
 	// The seed table's reservations, one container per service.
 	require.Len(t, got, 1, "every container of both roles counts against the one engine")
-	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): memory reservations of 15 containers add up to 2560MiB, above its 2048MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): memory reservations of 16 containers add up to 2624MiB, above its 2048MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
 		got[0].Message)
 
 	undeclared := p.settings
 	undeclared.Capacity = map[string]rules.Amount{}
 	got = validateStack(t, undeclared, rules.PolicyHostCapacity, p.resources)
 	require.Len(t, got, 1)
-	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): no declared capacity to check 15 containers against (fix: set hosts.<role>.cpus and .memory for this endpoint, or JIUCOM_POLICY_HOST_CAPACITY)`,
+	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): no declared capacity to check 16 containers against (fix: set hosts.<role>.cpus and .memory for this endpoint, or JIUCOM_POLICY_HOST_CAPACITY)`,
 		got[0].Message)
 }
 

@@ -194,3 +194,39 @@ func strArr(v resource.PropertyValue) []string {
 	}
 	return out
 }
+
+// envOf reads a container's plain environment into a map.
+func envOf(c harness.Resource) map[string]string {
+	env := map[string]string{}
+	for _, kv := range strArr(c.Inputs["envs"]) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
+}
+
+func TestAppEnvironmentPerStack(t *testing.T) {
+	want := map[string]struct{ sampling, zipkin, datasource string }{
+		"dev":  {"1", "http://jiucom-zipkin:9411/api/v2/spans", "jdbc:mysql://jiucom-mysql:3306/jiucom"},
+		"prod": {"0.1", "http://192.168.0.20:9411/api/v2/spans", "jdbc:mysql://jiucom-mysql:3306/jiucom"},
+	}
+	for stackName, w := range want {
+		rec := run(t, stackName)
+		apps, _ := containersOf(rec, config.App)
+		require.NotEmpty(t, apps)
+		for _, c := range apps {
+			env := envOf(c)
+			assert.Equal(t, w.sampling, env["MANAGEMENT_TRACING_SAMPLING_PROBABILITY"], "%s %s", stackName, c.Name)
+			assert.Equal(t, w.zipkin, env["MANAGEMENT_ZIPKIN_TRACING_ENDPOINT"], "%s: spans cross to the monitoring host by LAN in prod", stackName)
+			assert.Equal(t, w.datasource, env["SPRING_DATASOURCE_URL"])
+			assert.Equal(t, "jiucom-redis", env["SPRING_DATA_REDIS_HOST"])
+			assert.Equal(t, "optional:configtree:/run/secrets/spring/", env["SPRING_CONFIG_IMPORT"])
+			_, hasPassword := uploaded(c, "/run/secrets/spring/spring.datasource.password")
+			assert.True(t, hasPassword, "the datasource password is a file the config tree reads")
+		}
+		// The databases' only clients sit beside them: nothing is published.
+		for _, db := range []string{config.MySQL, config.Redis} {
+			assert.Empty(t, harness.Arr(only(t, rec, db).Inputs["ports"]), "%s: %s is not published", stackName, db)
+		}
+	}
+}

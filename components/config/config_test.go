@@ -83,6 +83,7 @@ func TestConfigRejectsBadInputNamingTheKey(t *testing.T) {
 		{"wrong JSON type", KeyApp, set(KeyApp, `{"replicas": "three"}`)},
 		{"retain is not a boolean", KeyRetainData, set(KeyRetainData, "maybe")},
 	}
+	cases = append(cases, serviceHostCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			in := validInput()

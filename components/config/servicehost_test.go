@@ -33,43 +33,33 @@ func TestServiceHostSettingsParse(t *testing.T) {
 	assert.Nil(t, defaults.Gateway.TLS)
 }
 
-func TestServiceHostSettingsRejectBadInputNamingTheKey(t *testing.T) {
-	extra := func(patch string) func(Input) {
-		return set(KeyExtraServices, `[{"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "port": 8080, "path": "/jenkins/",
-		  "resources": {"cpu": "1", "memory": "1GB"}, "health": ["CMD", "true"]`+patch+`}]`)
-	}
-	cases := []struct {
-		name, key string
-		mutate    func(Input)
-	}{
-		{"unknown persistence", "redis.persistence", set(KeyRedis, `{"persistence": "sometimes"}`)},
-		{"relative TLS dir", "gateway.tls.dir", set(KeyGateway, `{"tls": {"dir": "certs", "certificate": "a.pem", "key": "k.pem"}}`)},
-		{"certificate outside the TLS dir", "gateway.tls.certificate", set(KeyGateway, `{"tls": {"dir": "/etc/letsencrypt", "certificate": "../a.pem", "key": "k.pem"}}`)},
-		{"relative webroot", "gateway.acmeWebroot", set(KeyGateway, `{"acmeWebroot": "www"}`)},
-		{"platform name", "extraServices[0].name", extra(`, "name": "grafana"`)},
-		{"floating image", "extraServices[0].image", extra(`, "image": "jenkins/jenkins:latest"`)},
-		{"no port", "extraServices[0].port", extra(`, "port": 0`)},
-		{"path and host", "extraServices[0]", extra(`, "host": "ci.example.com"`)},
-		{"gateway's own prefix", "extraServices[0].path", extra(`, "path": "/grafana/"`)},
-		{"no healthcheck", "extraServices[0].health", extra(`, "health": []`)},
-		{"no limits", "extraServices[0].resources", extra(`, "resources": {"cpu": "1", "memory": ""}`)},
-		{"unknown role", "extraServices[0].role", extra(`, "role": "edge"`)},
-		{"relative data path", "extraServices[0].data", extra(`, "data": "jenkins_home"`)},
-		{"exporter password breaks my.cnf", KeyMySQLExporterPassword, set(KeyMySQLExporterPassword, `pa"ss#word`)},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			in := validInput()
-			c.mutate(in)
-			_, err := Parse(in)
-			var ps Problems
-			require.ErrorAs(t, err, &ps)
-			assert.Contains(t, ps.Keys(), c.key)
-			for _, p := range ps {
-				assert.NotEmpty(t, p.Fix, p.Key)
-			}
-		})
-	}
+// extraService is a valid extra service with a JSON patch applied (a later
+// duplicate key wins or merges, as encoding/json decodes it).
+func extraService(patch string) func(Input) {
+	return set(KeyExtraServices, `[{"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "port": 8080, "path": "/jenkins/",
+	  "resources": {"cpu": "1", "memory": "1GB"}, "health": ["CMD", "true"]`+patch+`}]`)
+}
+
+// serviceHostCases join TestConfigRejectsBadInputNamingTheKey's table.
+var serviceHostCases = []struct {
+	name   string
+	key    string
+	mutate func(in Input)
+}{
+	{"unknown persistence", "redis.persistence", set(KeyRedis, `{"persistence": "sometimes"}`)},
+	{"relative TLS dir", "gateway.tls.dir", set(KeyGateway, `{"tls": {"dir": "certs", "certificate": "a.pem", "key": "k.pem"}}`)},
+	{"certificate outside the TLS dir", "gateway.tls.certificate", set(KeyGateway, `{"tls": {"dir": "/etc/letsencrypt", "certificate": "../a.pem", "key": "k.pem"}}`)},
+	{"relative webroot", "gateway.acmeWebroot", set(KeyGateway, `{"acmeWebroot": "www"}`)},
+	{"extra service with a platform name", "extraServices[0].name", extraService(`, "name": "grafana"`)},
+	{"extra service floating image", "extraServices[0].image", extraService(`, "image": "jenkins/jenkins:latest"`)},
+	{"extra service without port", "extraServices[0].port", extraService(`, "port": 0`)},
+	{"extra service with path and host", "extraServices[0]", extraService(`, "host": "ci.example.com"`)},
+	{"extra service on the gateway's prefix", "extraServices[0].path", extraService(`, "path": "/grafana/"`)},
+	{"extra service without healthcheck", "extraServices[0].health", extraService(`, "health": []`)},
+	{"extra service without memory limit", "extraServices[0].resources", extraService(`, "resources": {"cpu": "1", "memory": ""}`)},
+	{"extra service on an unknown role", "extraServices[0].role", extraService(`, "role": "edge"`)},
+	{"extra service relative data path", "extraServices[0].data", extraService(`, "data": "jenkins_home"`)},
+	{"exporter password breaks my.cnf", KeyMySQLExporterPassword, set(KeyMySQLExporterPassword, `pa"ss#word`)},
 }
 
 func TestExtraServicesCountTowardsHostCapacity(t *testing.T) {

@@ -61,7 +61,17 @@ var operatorUIs = []string{config.Prometheus, config.Grafana, config.Alertmanage
 
 // hostPort is the LAN port of one replica: replicas on one engine need
 // distinct host ports.
-func (d *deployment) hostPort(service string, replica int) int { return d.port(service) + replica }
+func (d *deployment) hostPort(service string, replica int) int {
+	if p, ok := hostPortBase[service]; ok {
+		return p + replica
+	}
+	return d.port(service) + replica
+}
+
+// hostPortBase moves a LAN port off its container port where two services
+// share one: cAdvisor listens on 8080 like the app, whose replicas take
+// 8080–8089 on the service host's LAN address.
+var hostPortBase = map[string]int{config.CAdvisor: 8090}
 
 // publishedOnLAN reports whether the instance's port is published.
 func (d *deployment) publishedOnLAN(in instance) bool {

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -227,6 +228,25 @@ func TestAppEnvironmentPerStack(t *testing.T) {
 		// The databases' only clients sit beside them: nothing is published.
 		for _, db := range []string{config.MySQL, config.Redis} {
 			assert.Empty(t, harness.Arr(only(t, rec, db).Inputs["ports"]), "%s: %s is not published", stackName, db)
+		}
+	}
+}
+
+// Two containers publishing the same address and port on one engine would
+// fail at deploy time; mocks would not notice.
+func TestPublishedPortsAreUniquePerEngine(t *testing.T) {
+	for stackName, values := range map[string]map[string]string{
+		"dev":  {config.KeyApp: `{"replicas": 2}`}, // the dev engine has room for no more
+		"prod": {config.KeyApp: `{"replicas": 3}`, config.KeyExtraServices: extraServicesJSON},
+	} {
+		rec := runWith(t, stackName, values)
+		seen := map[string]string{}
+		for _, c := range rec.OfType(containerType) {
+			for _, p := range harness.Arr(c.Inputs["ports"]) {
+				key := fmt.Sprintf("%s/%s:%d", providerOfName(rec, c), harness.Str(harness.Obj(p)["ip"]), harness.Num(harness.Obj(p)["external"]))
+				assert.Empty(t, seen[key], "%s: %s and %s both publish %s", stackName, seen[key], c.Name, key)
+				seen[key] = c.Name
+			}
 		}
 	}
 }

@@ -10,7 +10,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	proxyproto "github.com/pires/go-proxyproto"
 	"github.com/stretchr/testify/assert"
@@ -51,7 +53,7 @@ func decode(t *testing.T, r io.Reader) echo {
 
 // renderFor renders the real gateway config with loopback upstreams and
 // listeners; nothing else differs from what the stack deploys.
-func renderFor(t *testing.T, n nginxtest.Nginx, listen gateway.Listen, withTLS bool) string {
+func renderFor(t *testing.T, n nginxtest.Nginx, listen gateway.Listen, syslog string, withTLS bool) string {
 	t.Helper()
 	a := gateway.Args{
 		App:     []string{nginxtest.Backend(t, "app-1"), nginxtest.Backend(t, "app-2"), nginxtest.Backend(t, "app-3")},
@@ -64,6 +66,7 @@ func renderFor(t *testing.T, n nginxtest.Nginx, listen gateway.Listen, withTLS b
 		BehindEdge: withTLS,
 		EdgeAddrs:  []string{edgeIP},
 		AccessLog:  n.Dir + "/access.log",
+		Syslog:     syslog,
 		Listen:     listen,
 	}
 	if withTLS {
@@ -93,21 +96,25 @@ func get(t *testing.T, c *http.Client, url string, header ...string) *http.Respo
 }
 
 // startGateway runs the rendered gateway on its own loopback ports, with or
-// without TLS behind the edge, and returns where it listens.
-func startGateway(t *testing.T, withTLS bool) gateway.Listen {
+// without TLS behind the edge, and returns where it listens and the UDP
+// socket that receives its access log as the exporter would.
+func startGateway(t *testing.T, withTLS bool) (gateway.Listen, net.PacketConn) {
 	t.Helper()
+	syslog, err := net.ListenPacket("udp", gatewayIP+":0")
+	require.NoError(t, err)
+	t.Cleanup(func() { syslog.Close() })
 	n := nginxtest.New(t)
 	listen := gateway.Listen{HTTP: nginxtest.LoopbackAddr(t, gatewayIP), HTTPS: nginxtest.LoopbackAddr(t, gatewayIP)}
 	addrs := []string{listen.HTTP}
 	if withTLS {
 		addrs = append(addrs, listen.HTTPS)
 	}
-	n.Run(t, renderFor(t, n, listen, withTLS), addrs...)
-	return listen
+	n.Run(t, renderFor(t, n, listen, syslog.LocalAddr().String(), withTLS), addrs...)
+	return listen, syslog
 }
 
 func TestGatewayOnRealNginx(t *testing.T) {
-	listen := startGateway(t, false)
+	listen, syslog := startGateway(t, false)
 	base := "http://" + listen.HTTP
 	c1 := nginxtest.ClientFrom(client1)
 
@@ -139,6 +146,23 @@ func TestGatewayOnRealNginx(t *testing.T) {
 
 		for _, hidden := range []string{"/api/v1/actuator/prometheus", "/nowhere"} {
 			assert.Equal(t, http.StatusNotFound, get(t, c1, base+hidden).StatusCode, hidden)
+		}
+	})
+
+	t.Run("the exporter receives the access log with upstream timing", func(t *testing.T) {
+		get(t, c1, base+"/api/v1/logged")
+		buf := make([]byte, 4096)
+		for {
+			require.NoError(t, syslog.SetReadDeadline(time.Now().Add(5*time.Second)))
+			n, _, err := syslog.ReadFrom(buf)
+			require.NoError(t, err, "no syslog line for the request")
+			line := string(buf[:n])
+			if !strings.Contains(line, "/api/v1/logged") {
+				continue // an earlier subtest's request
+			}
+			assert.Contains(t, line, " "+gateway.SyslogTag+": ", "tagged for the exporter's filter")
+			assert.Regexp(t, `" 200 \d+ .* rt=[0-9.]+ uct="[0-9.]+" uht="[0-9.]+" urt="[0-9.]+"`, line)
+			return
 		}
 	})
 
@@ -197,7 +221,8 @@ func TestGatewayOnRealNginx(t *testing.T) {
 
 // A fresh gateway, so client1's allowance is whole when the flood starts.
 func TestGatewayRateLimitsPerClient(t *testing.T) {
-	base := "http://" + startGateway(t, false).HTTP
+	listen, _ := startGateway(t, false)
+	base := "http://" + listen.HTTP
 	c1 := nginxtest.ClientFrom(client1)
 	codes := map[int]int{}
 	for range 300 {
@@ -238,7 +263,7 @@ func viaEdge(t *testing.T, src, addr, claimed, path string) echo {
 }
 
 func TestGatewayBehindTheEdgeTakesTheClientFromProxyProtocol(t *testing.T) {
-	listen := startGateway(t, true)
+	listen, _ := startGateway(t, true)
 
 	e := viaEdge(t, edgeIP, listen.HTTPS, "203.0.113.50", "/api/v1/items")
 	assert.Equal(t, "203.0.113.50", e.RealIP, "the edge's PROXY header names the client")

@@ -69,18 +69,13 @@ type deployment struct {
 // hosts registers one docker host per engine with the data volumes of the
 // services placed there.
 func (d *deployment) hosts() error {
+	teardown := PlanTeardown(d.cfg)
 	for _, e := range d.cfg.Engines() {
-		var volumes []string
-		for _, service := range dataServices {
-			if d.onEngine(service, e) {
-				volumes = append(volumes, dataVolume(service))
-			}
-		}
 		h, err := dockerhost.NewHost(d.ctx, e.Name, &dockerhost.Args{
 			Endpoint:      e.Host.Docker,
 			SSHOpts:       e.Host.SSHOpts,
-			Volumes:       volumes,
-			RetainVolumes: d.cfg.RetainData,
+			Volumes:       teardown.Volumes[e.Name],
+			RetainVolumes: teardown.Retained,
 			Subnet:        d.edgeSubnet(e),
 		})
 		if err != nil {
@@ -89,15 +84,6 @@ func (d *deployment) hosts() error {
 		d.p.Hosts[e.Name] = h
 	}
 	return nil
-}
-
-func (d *deployment) onEngine(service string, e config.Engine) bool {
-	for _, r := range e.Roles {
-		if d.cfg.Placement[service] == r {
-			return true
-		}
-	}
-	return false
 }
 
 func (d *deployment) hostFor(role config.Role) *dockerhost.Host {
@@ -115,5 +101,12 @@ func (d *deployment) exports() {
 		}
 		d.ctx.Export("containers/"+service, names)
 	}
-	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(d.cfg.RetainData))
+	teardown := PlanTeardown(d.cfg)
+	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(teardown.Retained))
+	volumes := pulumi.Map{}
+	for engine, names := range teardown.Volumes {
+		volumes[engine] = pulumi.ToStringArray(names)
+	}
+	d.ctx.Export("dataVolumes", volumes)
+	d.ctx.Export("teardown", pulumi.String(teardown.Notice(d.ctx.Stack())))
 }

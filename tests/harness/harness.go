@@ -30,7 +30,9 @@ type Resource struct {
 	Provider     string // "urn::id" of the explicit provider, or "" (default provider)
 	Dependencies []string
 	Retain       bool
-	DeleteFirst  bool
+	// Protect makes `pulumi destroy` refuse to run while the resource exists.
+	Protect     bool
+	DeleteFirst bool
 }
 
 // Recording is everything a program run registered.
@@ -112,6 +114,7 @@ func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 		Provider:     args.Provider,
 		Dependencies: rpc.GetDependencies(),
 		Retain:       rpc.GetRetainOnDelete(),
+		Protect:      rpc.GetProtect(),
 		DeleteFirst:  rpc.GetDeleteBeforeReplace(),
 	}
 	m.rec.mu.Lock()

@@ -32,6 +32,11 @@ if [ -n "$confirm" ]; then
   yes=(--yes)
 fi
 command -v pulumi >/dev/null || die "install the Pulumi CLI first (see README prerequisites)"
+# `make dev-up` keeps a generated passphrase beside its local state; the
+# stack cannot be read without it.
+if [ -z "${PULUMI_CONFIG_PASSPHRASE+x}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ] && [ -s .pulumi-state/passphrase ]; then
+  export PULUMI_CONFIG_PASSPHRASE_FILE="$PWD/.pulumi-state/passphrase"
+fi
 
 if [ -n "$delete_data" ]; then
   previous=$(pulumi config get retainDataOnDestroy -s "$stack" 2>/dev/null || echo true)

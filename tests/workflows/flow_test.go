@@ -3,6 +3,7 @@ package workflows
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,6 +18,13 @@ func TestTestWorkflowRunsTheCIScript(t *testing.T) {
 	wf := load(t, ".github/workflows/test.yml")
 	assert.Contains(t, obj(wf["on"]), "pull_request")
 	assert.Contains(t, runScripts(t, wf), "bash .ci/run")
+	// The container's Go is the one go.mod asks for, so CI never downloads
+	// another toolchain or tests with an older one.
+	gomod, err := os.ReadFile(filepath.Join(harness.Root(), "go.mod"))
+	require.NoError(t, err)
+	goVersion := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(gomod)
+	require.NotNil(t, goVersion)
+	assert.Equal(t, "golang:"+string(goVersion[1])+"-bookworm", jobs(wf)["test"]["container"], "Debian bookworm, as .ci/run expects")
 }
 
 func TestPreviewRunsEveryStackWithThePolicyPackOnPullRequests(t *testing.T) {
@@ -34,6 +42,7 @@ func TestPreviewRunsEveryStackWithThePolicyPackOnPullRequests(t *testing.T) {
 	assert.Equal(t, "preview", with["command"])
 	assert.Equal(t, "${{ matrix.stack }}", with["stack-name"])
 	assert.Equal(t, "policy", with["policyPacks"], "--policy-pack policy: a mandatory violation fails the step")
+	assert.FileExists(t, filepath.Join(harness.Root(), "policy", "PulumiPolicy.yaml"))
 	assert.Equal(t, true, with["comment-on-pr"], "the diff is posted on the pull request")
 	assert.Equal(t, "write", obj(wf["permissions"])["pull-requests"], "the comment needs write access")
 }

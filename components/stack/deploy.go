@@ -19,6 +19,9 @@ type Platform struct {
 	Hosts    map[string]*dockerhost.Host // by engine name
 	Services map[string][]*container.Service
 	Edge     *edge.Edge // nil when edge.mode is none
+	// Teardown is what `pulumi destroy` does to the data volumes; the stack
+	// exports it.
+	Teardown Teardown
 }
 
 // Deploy registers every resource of the stack.
@@ -69,13 +72,18 @@ type deployment struct {
 // hosts registers one docker host per engine with the data volumes of the
 // services placed there.
 func (d *deployment) hosts() error {
-	teardown := PlanTeardown(d.cfg)
 	for _, e := range d.cfg.Engines() {
+		var volumes []string
+		for _, service := range dataServices {
+			if d.onEngine(service, e) {
+				volumes = append(volumes, dataVolume(service))
+			}
+		}
 		h, err := dockerhost.NewHost(d.ctx, e.Name, &dockerhost.Args{
 			Endpoint:      e.Host.Docker,
 			SSHOpts:       e.Host.SSHOpts,
-			Volumes:       teardown.Volumes[e.Name],
-			RetainVolumes: teardown.Retained,
+			Volumes:       volumes,
+			RetainVolumes: d.cfg.RetainData,
 			Subnet:        d.edgeSubnet(e),
 		})
 		if err != nil {
@@ -84,6 +92,15 @@ func (d *deployment) hosts() error {
 		d.p.Hosts[e.Name] = h
 	}
 	return nil
+}
+
+func (d *deployment) onEngine(service string, e config.Engine) bool {
+	for _, r := range e.Roles {
+		if d.cfg.Placement[service] == r {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *deployment) hostFor(role config.Role) *dockerhost.Host {
@@ -101,12 +118,12 @@ func (d *deployment) exports() {
 		}
 		d.ctx.Export("containers/"+service, names)
 	}
-	teardown := PlanTeardown(d.cfg)
-	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(teardown.Retained))
+	d.p.Teardown = d.teardown()
+	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(d.p.Teardown.Retained))
 	volumes := pulumi.Map{}
-	for engine, names := range teardown.Volumes {
+	for engine, names := range d.p.Teardown.Volumes {
 		volumes[engine] = pulumi.ToStringArray(names)
 	}
 	d.ctx.Export("dataVolumes", volumes)
-	d.ctx.Export("teardown", pulumi.String(teardown.Notice(d.ctx.Stack())))
+	d.ctx.Export("teardown", pulumi.String(d.p.Teardown.Notice(d.ctx.Stack())))
 }

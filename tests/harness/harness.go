@@ -30,15 +30,17 @@ type Resource struct {
 	Provider     string // "urn::id" of the explicit provider, or "" (default provider)
 	Dependencies []string
 	Retain       bool
+	DeleteFirst  bool
 	// Protect makes `pulumi destroy` refuse to run while the resource exists.
-	Protect     bool
-	DeleteFirst bool
+	Protect bool
 }
 
 // Recording is everything a program run registered.
 type Recording struct {
 	mu        sync.Mutex
 	Resources []Resource
+	// Platform is what stack.Deploy returned (nil if it failed).
+	Platform *stack.Platform
 }
 
 // OfType returns the resources of a type token, in registration order.
@@ -156,7 +158,7 @@ func Run(stackName string, in config.Input) (*Recording, error) {
 		if err != nil {
 			return err
 		}
-		_, err = stack.Deploy(ctx, cfg)
+		rec.Platform, err = stack.Deploy(ctx, cfg)
 		return err
 	}, pulumi.WithMocks(Project, stackName, mocks{stack: stackName, rec: rec}), withConfig(in))
 	return rec, err

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/config"
-	"github.com/jiucom/jiucom-infra/components/stack"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
@@ -28,7 +27,7 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 	for _, stackName := range []string{"dev", "prod"} {
 		for _, retain := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/retain=%v", stackName, retain), func(t *testing.T) {
-				rec, _ := runRetaining(t, stackName, retain)
+				rec := runRetaining(t, stackName, retain)
 				var retained []string
 				for _, r := range rec.Resources {
 					assert.False(t, r.Protect, "%s %s is protected: destroy would refuse to run", r.Type, r.Name)
@@ -63,8 +62,9 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 func TestTeardownNoticeMatchesTheVolumes(t *testing.T) {
 	for _, stackName := range []string{"dev", "prod"} {
 		for _, retain := range []bool{true, false} {
-			rec, cfg := runRetaining(t, stackName, retain)
-			plan := stack.PlanTeardown(cfg)
+			rec := runRetaining(t, stackName, retain)
+			require.NotNil(t, rec.Platform)
+			plan := rec.Platform.Teardown
 			assert.Equal(t, retain, plan.Retained)
 			recorded := map[string][]string{}
 			for _, v := range rec.OfType(volumeType) {
@@ -74,17 +74,11 @@ func TestTeardownNoticeMatchesTheVolumes(t *testing.T) {
 			for _, names := range recorded {
 				slices.Sort(names)
 			}
-			planned := map[string][]string{}
-			for engine, names := range plan.Volumes {
-				planned[engine] = slices.Sorted(slices.Values(names))
-			}
-			assert.Equal(t, recorded, planned, "%s: planned volumes by engine", stackName)
+			assert.Equal(t, recorded, plan.Volumes, "%s: planned volumes by engine", stackName)
 
 			notice := plan.Notice(stackName)
-			for _, names := range recorded {
-				for _, n := range names {
-					assert.Contains(t, notice, n)
-				}
+			for engine, names := range recorded {
+				assert.Contains(t, notice, strings.Join(names, ", ")+" (engine "+engine+")")
 			}
 			if retain {
 				assert.Contains(t, notice, "KEEPS")
@@ -97,14 +91,12 @@ func TestTeardownNoticeMatchesTheVolumes(t *testing.T) {
 	}
 }
 
-func runRetaining(t *testing.T, stackName string, retain bool) (*harness.Recording, *config.Stack) {
+func runRetaining(t *testing.T, stackName string, retain bool) *harness.Recording {
 	t.Helper()
 	in, err := harness.StackInput(stackName)
 	require.NoError(t, err)
 	in.Values[config.KeyRetainData] = fmt.Sprint(retain)
-	cfg, err := config.Parse(in)
-	require.NoError(t, err)
 	rec, err := harness.Run(stackName, in)
 	require.NoError(t, err)
-	return rec, cfg
+	return rec
 }

@@ -48,6 +48,9 @@ type TLS struct {
 	CertDir     string
 	Certificate string
 	Key         string
+	// ACMEWebroot is the host directory certbot --webroot writes challenges
+	// to; nginx_mon serves it read-only on :80 (real certificates only).
+	ACMEWebroot string
 }
 
 // SelfSigned reports whether nginx_mon uses a generated certificate.
@@ -65,6 +68,7 @@ const (
 const (
 	defaultRetention = "15d"
 	defaultCertDir   = "/etc/letsencrypt"
+	defaultWebroot   = "/var/www/acme"
 )
 
 type rawAlerting struct {
@@ -83,6 +87,7 @@ type rawTLS struct {
 	CertDir     string `json:"certDir"`
 	Certificate string `json:"certificate"`
 	Key         string `json:"key"`
+	ACMEWebroot string `json:"acmeWebroot"`
 }
 
 // promDuration is Prometheus's duration syntax, e.g. "15d" or "1w2d".
@@ -144,9 +149,15 @@ func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, p
 }
 
 func parseTLS(rt rawTLS, ps *Problems) TLS {
-	t := TLS{CertDir: rt.CertDir, Certificate: rt.Certificate, Key: rt.Key}
+	t := TLS{CertDir: rt.CertDir, Certificate: rt.Certificate, Key: rt.Key, ACMEWebroot: rt.ACMEWebroot}
 	if t.CertDir == "" {
 		t.CertDir = defaultCertDir
+	}
+	if t.ACMEWebroot == "" {
+		t.ACMEWebroot = defaultWebroot
+	}
+	if !path.IsAbs(t.ACMEWebroot) {
+		ps.add("tls.acmeWebroot", "use an absolute directory on the monitoring host, e.g. /var/www/acme", "%q is not absolute", t.ACMEWebroot)
 	}
 	if (t.Certificate == "") != (t.Key == "") {
 		ps.add("tls", "set both tls.certificate and tls.key, or neither for a generated self-signed certificate", "only one of certificate and key is set")

@@ -61,6 +61,7 @@ func TestMonitoringRejectsBadInputNamingTheKey(t *testing.T) {
 		{"typo in alerting", KeyAlerting, set(KeyAlerting, `{"slak": {}}`)},
 		{"certificate without key", "tls", set(KeyTLS, `{"certificate": "/etc/letsencrypt/live/x/fullchain.pem"}`)},
 		{"certificate outside certDir", "tls.key", set(KeyTLS, `{"certificate": "/etc/letsencrypt/live/x/fullchain.pem", "key": "/home/jiu/privkey.pem"}`)},
+		{"relative webroot", "tls.acmeWebroot", set(KeyTLS, `{"acmeWebroot": "www/acme"}`)},
 		{"relative certDir", "tls.certDir", set(KeyTLS, `{"certDir": "letsencrypt", "certificate": "letsencrypt/a.pem", "key": "letsencrypt/b.pem"}`)},
 	}
 	for _, c := range cases {

@@ -1,0 +1,108 @@
+package rules_test
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jiucom/jiucom-infra/policy/rules"
+	"github.com/jiucom/jiucom-infra/tests/harness"
+)
+
+// replaced returns the resources with one of them swapped for r.
+func replaced(rs []rules.Resource, r rules.Resource) []rules.Resource {
+	out := make([]rules.Resource, len(rs))
+	for i, each := range rs {
+		if each.URN == r.URN {
+			each = r
+		}
+		out[i] = each
+	}
+	return out
+}
+
+func TestHostCapacity(t *testing.T) {
+	p := programFor(t, "prod")
+	assert.Empty(t, validateStack(t, p.settings, rules.PolicyHostCapacity, p.resources), "prod fits its hosts")
+
+	// The service host's 9 containers reserve 1536MiB besides mysql's.
+	mysql := set(t, p.named(t, container, "mysql-container"), num(15000), "memoryReservation")
+	got := validateStack(t, p.settings, rules.PolicyHostCapacity, replaced(p.resources, mysql))
+	require.Len(t, got, 1)
+	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): memory reservations of 9 containers add up to 16536MiB, above its 16384MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+		got[0].Message)
+	assert.Equal(t, mysql.Provider.URN, got[0].URN, "reported on the host's provider")
+
+	// 2302 shares (2.25 cores) reserved, 512 of them by app-1.
+	app := set(t, p.named(t, container, "app-1-container"), num(8192), "cpuShares")
+	got = validateStack(t, p.settings, rules.PolicyHostCapacity, replaced(p.resources, app))
+	require.Len(t, got, 1)
+	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): CPU reservations of 9 containers add up to 9.748 cores (9982 shares), above its 8 cores (fix: lower resources.<service>.cpuReservation, move services, or raise hosts.<role>.cpus)`,
+		got[0].Message)
+}
+
+func TestHostCapacityDevSharesOneEngine(t *testing.T) {
+	p := programFor(t, "dev")
+	assert.Empty(t, validateStack(t, p.settings, rules.PolicyHostCapacity, p.resources))
+	small := p.settings
+	small.Capacity = map[string]rules.Amount{"unix:///var/run/docker.sock": {CPUMilli: 4000, MemoryMiB: 2048}}
+	got := validateStack(t, small, rules.PolicyHostCapacity, p.resources)
+	// The seed table's reservations, one container per service.
+	require.Len(t, got, 1, "every container of both roles counts against the one engine")
+	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): memory reservations of 15 containers add up to 2560MiB, above its 2048MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+		got[0].Message)
+
+	undeclared := p.settings
+	undeclared.Capacity = map[string]rules.Amount{}
+	got = validateStack(t, undeclared, rules.PolicyHostCapacity, p.resources)
+	require.Len(t, got, 1)
+	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): no declared capacity to check 15 containers against (fix: set hosts.<role>.cpus and .memory for this endpoint, or JIUCOM_POLICY_HOST_CAPACITY)`,
+		got[0].Message)
+}
+
+func TestDefaultDockerProvider(t *testing.T) {
+	p := programFor(t, "prod")
+	for _, typ := range []string{container, image, rules.VolumeType} {
+		for _, r := range p.resources {
+			if r.Type != typ {
+				continue
+			}
+			assert.Empty(t, validate(t, p.settings, rules.PolicyExplicitDocker, r, nil), r.Name)
+		}
+	}
+	gateway := p.named(t, container, "gateway-container")
+	gateway.Provider = defaultProvider("prod", gateway.Type)
+	assert.Equal(t, []string{"gateway-container: uses the default docker provider, which targets whatever engine DOCKER_HOST or the local socket is (fix: register it with pulumi.Provider(host.Provider) or under a parent that has it)"},
+		validate(t, p.settings, rules.PolicyExplicitDocker, gateway, nil))
+}
+
+// The analyzer protocol does not carry retainOnDelete, so the rule reads the
+// key the program derives it from; this test ties the two together.
+func TestVolumesRetainedInProd(t *testing.T) {
+	in, err := harness.StackInput("prod")
+	require.NoError(t, err)
+	values := maps.Clone(in.Values)
+	values["retainDataOnDestroy"] = "false"
+	dropping := runProgram(t, "prod", values)
+	for _, v := range dropping.rec.OfType(rules.VolumeType) {
+		assert.False(t, v.Retain, "%s: the program follows retainDataOnDestroy", v.Name)
+	}
+
+	kept := programFor(t, "prod")
+	vol := kept.named(t, rules.VolumeType, "service-jiucom-mysql-data")
+	assert.Empty(t, validate(t, kept.settings, rules.PolicyVolumesRetained, vol, nil))
+	assert.Equal(t, []string{"service-jiucom-mysql-data: stack prod has retainDataOnDestroy false, so `pulumi destroy` deletes volume jiucom-mysql-data and its data (fix: pulumi config set retainDataOnDestroy true -s prod)"},
+		validate(t, dropping.settings, rules.PolicyVolumesRetained, vol, nil))
+
+	dev := dropping.settings
+	dev.Stack = "dev"
+	assert.Empty(t, validate(t, dev, rules.PolicyVolumesRetained, vol, nil), "dev may drop its data")
+	assert.NotEmpty(t, validate(t, dev, rules.PolicyVolumesRetained, vol, map[string]any{"stacks": []any{"dev", "prod"}}), "policy config names the stacks")
+	p, ok := policy(t, dev, rules.PolicyVolumesRetained).(policyx.ResourceValidationPolicy)
+	require.True(t, ok)
+	err = p.Validate(t.Context(), policyx.ResourceValidationArgs{Manager: &recorder{}, Resource: vol, Config: map[string]any{"stacks": "prod"}})
+	assert.EqualError(t, err, "policy data-volumes-retained: policy config stacks: prod is not a list of stack names")
+}

@@ -19,6 +19,7 @@ type Stack struct {
 	// RetainData keeps the data volumes when the stack is destroyed.
 	RetainData bool
 	Secrets    Secrets
+	Monitoring MonitoringConfig
 }
 
 // Host is a docker engine that runs one or more roles.

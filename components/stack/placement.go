@@ -37,9 +37,19 @@ var consumers = map[string][]string{
 // consumer, so an operator at home can open them (127.0.0.1 in dev).
 var operatorUIs = []string{config.Prometheus, config.Grafana, config.Alertmanager, config.Zipkin}
 
+// lanPortBase moves a LAN port off another service's: cAdvisor listens on
+// 8080 inside its container, where the app replicas' host ports start
+// (8080-8089).
+var lanPortBase = map[string]int{config.CAdvisor: 8180}
+
 // hostPort is the LAN port of one replica: replicas on one engine need
 // distinct host ports.
-func hostPort(service string, replica int) int { return ports[service] + replica }
+func hostPort(service string, replica int) int {
+	if base, ok := lanPortBase[service]; ok {
+		return base + replica
+	}
+	return ports[service] + replica
+}
 
 // publishedOnLAN reports whether the instance's port is published.
 func (d *deployment) publishedOnLAN(in instance) bool {

@@ -135,6 +135,12 @@ func (m mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return resource.PropertyMap{}, nil
 }
 
+// MockKeyPEM and MockCertPEM stand in for a generated key and certificate.
+const (
+	MockKeyPEM  = "-----BEGIN PRIVATE KEY-----\nbW9jay1rZXk=\n-----END PRIVATE KEY-----\n"
+	MockCertPEM = "-----BEGIN CERTIFICATE-----\nbW9jay1jZXJ0\n-----END CERTIFICATE-----\n"
+)
+
 // computedOutputs fakes what providers compute so dependent values resolve.
 func computedOutputs(typ, name string) resource.PropertyMap {
 	switch typ {
@@ -144,6 +150,9 @@ func computedOutputs(typ, name string) resource.PropertyMap {
 		return resource.PropertyMap{"address": resource.NewProperty("203.0.113.10")}
 	case "gcp:serviceaccount/account:Account":
 		return resource.PropertyMap{"email": resource.NewProperty(name + "@example.iam.gserviceaccount.com")}
+	case "command:local:Command":
+		// What tlscert's openssl command prints: a key, then its certificate.
+		return resource.PropertyMap{"stdout": resource.NewProperty(MockKeyPEM + MockCertPEM)}
 	}
 	return nil
 }

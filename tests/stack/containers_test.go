@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,6 +168,11 @@ func TestAppReplicasScale(t *testing.T) {
 		}
 	}
 	require.Len(t, apps, 3)
+	// The mock records registrations as they arrive, which is not
+	// necessarily program order.
+	slices.SortFunc(apps, func(a, b harness.Resource) int {
+		return strings.Compare(harness.Str(a.Inputs["name"]), harness.Str(b.Inputs["name"]))
+	})
 	for i, c := range apps {
 		assert.Equal(t, "jiucom-app-"+strconv.Itoa(i+1), harness.Str(c.Inputs["name"]))
 		assert.Equal(t, 1024, harness.Num(c.Inputs["memory"]), "each replica has the full limits")

@@ -1,5 +1,5 @@
 # The commands the README documents. `make test` is what .ci/run calls.
-.PHONY: test lint dev-up inventory
+.PHONY: test lint dev-up destroy inventory
 
 # Every test: formatting, vet, the policy pack's build, unit, mock and
 # real-tool tests.
@@ -14,6 +14,12 @@ lint:
 # Bring the whole dev stack up on the local Docker engine.
 dev-up:
 	./assets/dev-up.sh
+
+# Tear a stack down: make destroy STACK=dev. The data volumes stay unless
+# DELETE_DATA=yes (see README "Teardown").
+destroy:
+	@test -n "$(STACK)" || { echo "make destroy: name the stack, e.g. make destroy STACK=dev" >&2; exit 2; }
+	./assets/teardown/destroy.sh $(STACK) $(if $(filter yes,$(DELETE_DATA)),--delete-data)
 
 # Regenerate tests/testdata/metrics from Debian's exporters (by hand, not CI).
 inventory:

@@ -22,13 +22,6 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE+x}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
   export PULUMI_CONFIG_PASSPHRASE_FILE="$state_dir/passphrase"
 fi
 
-pulumi stack select dev 2>/dev/null || pulumi stack init dev
-for key in grafanaAdminPassword mysqlRootPassword mysqlPassword redisPassword mysqlExporterPassword; do
-  if ! pulumi config get "$key" -s dev >/dev/null 2>&1; then
-    # Read from stdin so the value never shows on a command line.
-    openssl rand -base64 24 | tr -d '/+=\n' | pulumi config set --secret "$key" -s dev
-    echo "dev-up: generated $key (read it with: pulumi config get $key -s dev)"
-  fi
-done
+./assets/dev-secrets.sh
 go build ./...
 pulumi up -s dev --yes "$@"

@@ -88,14 +88,7 @@ func TestConfigRejectsBadInputNamingTheKey(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			in := validInput()
 			c.mutate(in)
-			_, err := Parse(in)
-			var ps Problems
-			require.True(t, errors.As(err, &ps), "want Problems, got %v", err)
-			assert.Contains(t, ps.Keys(), c.key)
-			for _, p := range ps {
-				assert.NotEmpty(t, p.Fix, "problem %s says how to fix it", p)
-			}
-			t.Log(err)
+			requireProblemAt(t, in, c.key)
 		})
 	}
 }

@@ -1,6 +1,27 @@
 package config
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// requireProblemAt parses in and requires a problem naming key, every
+// problem with a fix.
+func requireProblemAt(t *testing.T, in Input, key string) {
+	t.Helper()
+	_, err := Parse(in)
+	var ps Problems
+	require.True(t, errors.As(err, &ps), "want Problems, got %v", err)
+	assert.Contains(t, ps.Keys(), key)
+	for _, p := range ps {
+		assert.NotEmpty(t, p.Fix, "problem %s says how to fix it", p)
+	}
+	t.Log(err)
+}
 
 // topLevelFields splits a JSON object into its fields' raw JSON.
 func topLevelFields(obj string) map[string]string {

@@ -54,6 +54,7 @@ func Parse(in Input) (*Stack, error) {
 	s.TracingSampling = parseSampling(in.Values, &ps)
 	s.RetainData = parseRetain(in.Values, &ps)
 	s.Secrets = parseSecrets(in, s.Edge.Mode, &ps)
+	s.Monitoring = parseMonitoring(in, &ps)
 	s.Gateway = parseGateway(raw.gateway, &ps)
 	s.Redis = parseRedis(raw.redis, &ps)
 	s.Extras = parseExtraServices(raw.extras, s, &ps)

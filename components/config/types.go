@@ -19,6 +19,7 @@ type Stack struct {
 	// RetainData keeps the data volumes when the stack is destroyed.
 	RetainData bool
 	Secrets    Secrets
+	Monitoring MonitoringConfig
 	// Gateway, Redis and Extras shape the service host (servicehost.go).
 	Gateway GatewaySettings
 	Redis   RedisSettings

@@ -19,6 +19,9 @@ type Platform struct {
 	Hosts    map[string]*dockerhost.Host // by engine name
 	Services map[string][]*container.Service
 	Edge     *edge.Edge // nil when edge.mode is none
+	// Teardown is what `pulumi destroy` does to the data volumes; the stack
+	// exports it.
+	Teardown Teardown
 }
 
 // Deploy registers every resource of the stack.
@@ -115,5 +118,12 @@ func (d *deployment) exports() {
 		}
 		d.ctx.Export("containers/"+service, names)
 	}
-	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(d.cfg.RetainData))
+	d.p.Teardown = d.teardown()
+	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(d.p.Teardown.Retained))
+	volumes := pulumi.Map{}
+	for engine, names := range d.p.Teardown.Volumes {
+		volumes[engine] = pulumi.ToStringArray(names)
+	}
+	d.ctx.Export("dataVolumes", volumes)
+	d.ctx.Export("teardown", pulumi.String(d.p.Teardown.Notice(d.ctx.Stack())))
 }

@@ -59,19 +59,19 @@ func (d *deployment) consumersOf(service string) []string {
 // consumer, so an operator at home can open them (127.0.0.1 in dev).
 var operatorUIs = []string{config.Prometheus, config.Grafana, config.Alertmanager, config.Zipkin}
 
+// lanPortBase moves a LAN port off another service's: cAdvisor listens on
+// 8080 inside its container, where the app replicas' host ports start
+// (8080-8089).
+var lanPortBase = map[string]int{config.CAdvisor: 8180}
+
 // hostPort is the LAN port of one replica: replicas on one engine need
 // distinct host ports.
 func (d *deployment) hostPort(service string, replica int) int {
-	if p, ok := hostPortBase[service]; ok {
-		return p + replica
+	if base, ok := lanPortBase[service]; ok {
+		return base + replica
 	}
 	return d.port(service) + replica
 }
-
-// hostPortBase moves a LAN port off its container port where two services
-// share one: cAdvisor listens on 8080 like the app, whose replicas take
-// 8080–8089 on the service host's LAN address.
-var hostPortBase = map[string]int{config.CAdvisor: 8090}
 
 // publishedOnLAN reports whether the instance's port is published.
 func (d *deployment) publishedOnLAN(in instance) bool {

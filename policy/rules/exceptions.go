@@ -29,6 +29,8 @@ var Exceptions = []Exception{
 		"node-exporter reads the host's filesystems, /proc and /sys (read-only) to report the host rather than its container"},
 	{PolicySensitiveMounts, "cadvisor-*-container", []string{"/", "/var/run", "/sys", "/var/lib/docker", "/dev/disk"},
 		"cAdvisor reads container cgroups, the docker state and the docker socket directory (read-only) to report every container"},
+	{PolicySensitiveMounts, "nginx-mon-container", []string{"/etc/letsencrypt"},
+		"nginx_mon reads certbot's certificates (read-only); live/ links into archive/, so the whole directory is mounted"},
 	{PolicyCapabilities, "cadvisor-*-container", nil,
 		"cAdvisor reads other containers' cgroups and the docker state as root"},
 	{PolicyCapabilities, "mysql-container", nil,

@@ -31,12 +31,16 @@ type Resource struct {
 	Dependencies []string
 	Retain       bool
 	DeleteFirst  bool
+	// Protect makes `pulumi destroy` refuse to run while the resource exists.
+	Protect bool
 }
 
 // Recording is everything a program run registered.
 type Recording struct {
 	mu        sync.Mutex
 	Resources []Resource
+	// Platform is what stack.Deploy returned (nil if it failed).
+	Platform *stack.Platform
 }
 
 // OfType returns the resources of a type token, in registration order.
@@ -112,6 +116,7 @@ func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 		Provider:     args.Provider,
 		Dependencies: rpc.GetDependencies(),
 		Retain:       rpc.GetRetainOnDelete(),
+		Protect:      rpc.GetProtect(),
 		DeleteFirst:  rpc.GetDeleteBeforeReplace(),
 	}
 	m.rec.mu.Lock()
@@ -130,6 +135,12 @@ func (m mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return resource.PropertyMap{}, nil
 }
 
+// MockKeyPEM and MockCertPEM stand in for a generated key and certificate.
+const (
+	MockKeyPEM  = "-----BEGIN PRIVATE KEY-----\nbW9jay1rZXk=\n-----END PRIVATE KEY-----\n"
+	MockCertPEM = "-----BEGIN CERTIFICATE-----\nbW9jay1jZXJ0\n-----END CERTIFICATE-----\n"
+)
+
 // computedOutputs fakes what providers compute so dependent values resolve.
 func computedOutputs(typ, name string) resource.PropertyMap {
 	switch typ {
@@ -139,6 +150,9 @@ func computedOutputs(typ, name string) resource.PropertyMap {
 		return resource.PropertyMap{"address": resource.NewProperty("203.0.113.10")}
 	case "gcp:serviceaccount/account:Account":
 		return resource.PropertyMap{"email": resource.NewProperty(name + "@example.iam.gserviceaccount.com")}
+	case "command:local:Command":
+		// What tlscert's openssl command prints: a key, then its certificate.
+		return resource.PropertyMap{"stdout": resource.NewProperty(MockKeyPEM + MockCertPEM)}
 	}
 	return nil
 }
@@ -153,7 +167,7 @@ func Run(stackName string, in config.Input) (*Recording, error) {
 		if err != nil {
 			return err
 		}
-		_, err = stack.Deploy(ctx, cfg)
+		rec.Platform, err = stack.Deploy(ctx, cfg)
 		return err
 	}, pulumi.WithMocks(Project, stackName, mocks{stack: stackName, rec: rec}), withConfig(in))
 	return rec, err

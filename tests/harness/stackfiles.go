@@ -28,6 +28,8 @@ var TestSecrets = map[string]string{
 	config.KeyRedisPassword:         "test-redis-Secret-4",
 	config.KeyMySQLExporterPassword: "test-exporter-Secret-5",
 	config.KeyEdgeSSHPrivateKey:     "-----BEGIN OPENSSH PRIVATE KEY----- test-edge-Secret-6",
+	config.KeySlackWebhookURL:       "https://hooks.slack.com/services/test-slack-Secret-7",
+	config.KeySMTPPassword:          "test-smtp-Secret-8",
 }
 
 // StackInput reads Pulumi.<stack>.yaml over the defaults Pulumi.yaml

@@ -168,7 +168,8 @@ func TestAppReplicasScale(t *testing.T) {
 		}
 	}
 	require.Len(t, apps, 3)
-	// The mock monitor records registrations as their inputs resolve, in any order.
+	// The mock records registrations as they arrive, which is not
+	// necessarily program order.
 	slices.SortFunc(apps, func(a, b harness.Resource) int {
 		return strings.Compare(harness.Str(a.Inputs["name"]), harness.Str(b.Inputs["name"]))
 	})

@@ -1,0 +1,176 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/mail"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// MonitoringConfig is the monitoring host's own configuration: how long Prometheus
+// keeps data, where Alertmanager sends alerts, and nginx_mon's certificate.
+type MonitoringConfig struct {
+	// Retention is Prometheus's --storage.tsdb.retention.time, e.g. "15d".
+	Retention string
+	Alerting  Alerting
+	TLS       TLS
+}
+
+// Alerting lists the optional receivers; Alertmanager always has a default
+// receiver, so an empty Alerting still routes (and shows) every alert.
+type Alerting struct {
+	Slack *SlackReceiver
+	Email *EmailReceiver
+}
+
+// SlackReceiver posts to an incoming webhook; the URL is the credential.
+type SlackReceiver struct {
+	Channel    string // empty: the webhook's own channel
+	WebhookURL pulumi.StringOutput
+}
+
+// EmailReceiver sends through an SMTP relay.
+type EmailReceiver struct {
+	To, From  string
+	Smarthost string // host:port
+	Username  string // empty: the relay needs no authentication
+	Password  pulumi.StringOutput
+}
+
+// TLS is nginx_mon's certificate. Without Certificate the stack generates a
+// self-signed one (dev); with it, CertDir is mounted read-only at the same
+// path so certbot's relative live/ → archive/ symlinks resolve.
+type TLS struct {
+	CertDir     string
+	Certificate string
+	Key         string
+	// ACMEWebroot is the host directory certbot --webroot writes challenges
+	// to; nginx_mon serves it read-only on :80 (real certificates only).
+	ACMEWebroot string
+}
+
+// SelfSigned reports whether nginx_mon uses a generated certificate.
+func (t TLS) SelfSigned() bool { return t.Certificate == "" }
+
+// Monitoring keys.
+const (
+	KeyPrometheusRetention = "prometheusRetention"
+	KeyAlerting            = "alerting"
+	KeyTLS                 = "tls"
+	KeySlackWebhookURL     = "slackWebhookUrl"
+	KeySMTPPassword        = "smtpPassword"
+)
+
+const (
+	defaultRetention = "15d"
+	defaultCertDir   = "/etc/letsencrypt"
+	defaultWebroot   = "/var/www/acme"
+)
+
+type rawAlerting struct {
+	Slack *struct {
+		Channel string `json:"channel"`
+	} `json:"slack"`
+	Email *struct {
+		To        string `json:"to"`
+		From      string `json:"from"`
+		Smarthost string `json:"smarthost"`
+		Username  string `json:"username"`
+	} `json:"email"`
+}
+
+type rawTLS struct {
+	CertDir     string `json:"certDir"`
+	Certificate string `json:"certificate"`
+	Key         string `json:"key"`
+	ACMEWebroot string `json:"acmeWebroot"`
+}
+
+// promDuration is Prometheus's duration syntax, e.g. "15d" or "1w2d".
+var promDuration = regexp.MustCompile(`^([0-9]+(y|w|d|h|ms|m|s))+$`)
+
+func parseMonitoring(in Input, ps *Problems) MonitoringConfig {
+	m := MonitoringConfig{Retention: strings.TrimSpace(in.Values[KeyPrometheusRetention])}
+	if m.Retention == "" {
+		m.Retention = defaultRetention
+	}
+	if !promDuration.MatchString(m.Retention) || strings.Trim(m.Retention, "0ywdhms") == "" {
+		ps.add(KeyPrometheusRetention, "use a Prometheus duration such as 15d or 4w", "%q is not a retention time", m.Retention)
+	}
+	var ra rawAlerting
+	decode(in.Values, KeyAlerting, &ra, ps)
+	secret := secretGetter(in, ps)
+	m.Alerting.Slack = parseSlack(ra, secret(KeySlackWebhookURL, ra.Slack != nil), in.Values[KeySlackWebhookURL] != "", ps)
+	m.Alerting.Email = parseEmail(ra, secret, ps)
+	var rt rawTLS
+	decode(in.Values, KeyTLS, &rt, ps)
+	m.TLS = parseTLS(rt, ps)
+	return m
+}
+
+// parseSlack enables Slack when the webhook secret is set; a channel without
+// a webhook is reported by the secret getter as a missing secret.
+func parseSlack(ra rawAlerting, webhook pulumi.StringOutput, haveWebhook bool, ps *Problems) *SlackReceiver {
+	if !haveWebhook {
+		return nil
+	}
+	r := &SlackReceiver{WebhookURL: webhook}
+	if ra.Slack != nil {
+		r.Channel = ra.Slack.Channel
+	}
+	if r.Channel != "" && !strings.HasPrefix(r.Channel, "#") && !strings.HasPrefix(r.Channel, "@") {
+		ps.add("alerting.slack.channel", `name a channel ("#alerts") or a user ("@jiu")`, "%q is not a Slack channel", r.Channel)
+	}
+	return r
+}
+
+func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, ps *Problems) *EmailReceiver {
+	if ra.Email == nil {
+		return nil
+	}
+	e := ra.Email
+	r := &EmailReceiver{To: e.To, From: e.From, Smarthost: e.Smarthost, Username: e.Username,
+		// A relay that authenticates needs the password; one that does not
+		// (a LAN relay) must not be sent one.
+		Password: secret(KeySMTPPassword, e.Username != "")}
+	for _, f := range []struct{ key, value string }{{"alerting.email.to", e.To}, {"alerting.email.from", e.From}} {
+		if _, err := mail.ParseAddress(f.value); err != nil {
+			ps.add(f.key, "use an e-mail address such as ops@example.com", "%q is not an e-mail address", f.value)
+		}
+	}
+	if host, port, err := net.SplitHostPort(e.Smarthost); err != nil || host == "" || port == "" {
+		ps.add("alerting.email.smarthost", "use the SMTP relay as host:port, e.g. smtp.gmail.com:587", "%q is not host:port", e.Smarthost)
+	}
+	return r
+}
+
+func parseTLS(rt rawTLS, ps *Problems) TLS {
+	t := TLS{CertDir: rt.CertDir, Certificate: rt.Certificate, Key: rt.Key, ACMEWebroot: rt.ACMEWebroot}
+	if t.CertDir == "" {
+		t.CertDir = defaultCertDir
+	}
+	if t.ACMEWebroot == "" {
+		t.ACMEWebroot = defaultWebroot
+	}
+	if !path.IsAbs(t.ACMEWebroot) {
+		ps.add("tls.acmeWebroot", "use an absolute directory on the monitoring host, e.g. /var/www/acme", "%q is not absolute", t.ACMEWebroot)
+	}
+	if (t.Certificate == "") != (t.Key == "") {
+		ps.add("tls", "set both tls.certificate and tls.key, or neither for a generated self-signed certificate", "only one of certificate and key is set")
+		return t
+	}
+	if !path.IsAbs(t.CertDir) {
+		ps.add("tls.certDir", "use an absolute directory on the monitoring host, e.g. /etc/letsencrypt", "%q is not absolute", t.CertDir)
+	}
+	for _, f := range []struct{ key, value string }{{"tls.certificate", t.Certificate}, {"tls.key", t.Key}} {
+		if f.value != "" && !strings.HasPrefix(path.Clean(f.value), path.Clean(t.CertDir)+"/") {
+			ps.add(f.key, fmt.Sprintf("give an absolute path inside tls.certDir (%s), e.g. %s/live/<name>/fullchain.pem", t.CertDir, t.CertDir),
+				"%q is not inside %s", f.value, t.CertDir)
+		}
+	}
+	return t
+}

@@ -108,7 +108,7 @@ func parseMonitoring(in Input, ps *Problems) MonitoringConfig {
 	m.Alerting.Email = parseEmail(ra, secret, ps)
 	var rt rawTLS
 	decode(in.Values, KeyTLS, &rt, ps)
-	m.TLS = parseTLS(rt, ps)
+	m.TLS = parseTLS(KeyTLS, Monitoring, rt, ps)
 	return m
 }
 
@@ -148,7 +148,9 @@ func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, p
 	return r
 }
 
-func parseTLS(rt rawTLS, ps *Problems) TLS {
+// parseTLS reads a home nginx's certificate settings under key (tls for
+// nginx_mon, gateway.tls for the API gateway) on the role's host.
+func parseTLS(key string, host Role, rt rawTLS, ps *Problems) TLS {
 	t := TLS{CertDir: rt.CertDir, Certificate: rt.Certificate, Key: rt.Key, ACMEWebroot: rt.ACMEWebroot}
 	if t.CertDir == "" {
 		t.CertDir = defaultCertDir
@@ -157,18 +159,18 @@ func parseTLS(rt rawTLS, ps *Problems) TLS {
 		t.ACMEWebroot = defaultWebroot
 	}
 	if !path.IsAbs(t.ACMEWebroot) {
-		ps.add("tls.acmeWebroot", "use an absolute directory on the monitoring host, e.g. /var/www/acme", "%q is not absolute", t.ACMEWebroot)
+		ps.add(key+".acmeWebroot", fmt.Sprintf("use an absolute directory on the %s host, e.g. /var/www/acme", host), "%q is not absolute", t.ACMEWebroot)
 	}
 	if (t.Certificate == "") != (t.Key == "") {
-		ps.add("tls", "set both tls.certificate and tls.key, or neither for a generated self-signed certificate", "only one of certificate and key is set")
+		ps.add(key, fmt.Sprintf("set both %[1]s.certificate and %[1]s.key, or neither for a generated self-signed certificate", key), "only one of certificate and key is set")
 		return t
 	}
 	if !path.IsAbs(t.CertDir) {
-		ps.add("tls.certDir", "use an absolute directory on the monitoring host, e.g. /etc/letsencrypt", "%q is not absolute", t.CertDir)
+		ps.add(key+".certDir", fmt.Sprintf("use an absolute directory on the %s host, e.g. /etc/letsencrypt", host), "%q is not absolute", t.CertDir)
 	}
-	for _, f := range []struct{ key, value string }{{"tls.certificate", t.Certificate}, {"tls.key", t.Key}} {
+	for _, f := range []struct{ key, value string }{{key + ".certificate", t.Certificate}, {key + ".key", t.Key}} {
 		if f.value != "" && !strings.HasPrefix(path.Clean(f.value), path.Clean(t.CertDir)+"/") {
-			ps.add(f.key, fmt.Sprintf("give an absolute path inside tls.certDir (%s), e.g. %s/live/<name>/fullchain.pem", t.CertDir, t.CertDir),
+			ps.add(f.key, fmt.Sprintf("give an absolute path inside %s.certDir (%s), e.g. %s/live/<name>/fullchain.pem", key, t.CertDir, t.CertDir),
 				"%q is not inside %s", f.value, t.CertDir)
 		}
 	}

@@ -10,20 +10,10 @@ import (
 
 // GatewaySettings shapes the service host's nginx API gateway.
 type GatewaySettings struct {
-	// TLS is nil when the gateway serves plain HTTP only (dev).
-	TLS *GatewayTLS
-	// ACMEWebroot is a host directory served at /.well-known/acme-challenge/
-	// on :80, for certbot --webroot; empty disables it.
-	ACMEWebroot string
-}
-
-// GatewayTLS locates the certificate on the service host. Dir is mounted
-// read-only as a whole, so certbot's live/ symlinks into archive/ resolve and
-// a renewal is picked up by a reload.
-type GatewayTLS struct {
-	Dir         string
-	Certificate string // relative to Dir
-	Key         string // relative to Dir
+	// TLS is the gateway's certificate, with the same shape and defaults as
+	// nginx_mon's: certbot's files under CertDir, or a generated self-signed
+	// one when none is given (dev).
+	TLS TLS
 }
 
 // Redis persistence modes.
@@ -53,12 +43,7 @@ type ExtraService struct {
 }
 
 type rawGateway struct {
-	TLS *struct {
-		Dir         string `json:"dir"`
-		Certificate string `json:"certificate"`
-		Key         string `json:"key"`
-	} `json:"tls"`
-	ACMEWebroot string `json:"acmeWebroot"`
+	TLS rawTLS `json:"tls"`
 }
 
 type rawRedis struct {
@@ -79,24 +64,7 @@ type rawExtraService struct {
 }
 
 func parseGateway(r rawGateway, ps *Problems) GatewaySettings {
-	g := GatewaySettings{ACMEWebroot: r.ACMEWebroot}
-	if g.ACMEWebroot != "" && !path.IsAbs(g.ACMEWebroot) {
-		ps.add(KeyGateway+".acmeWebroot", "use an absolute host path such as /var/www/certbot", "%q is not an absolute path", g.ACMEWebroot)
-	}
-	if r.TLS == nil {
-		return g
-	}
-	t := GatewayTLS{Dir: r.TLS.Dir, Certificate: r.TLS.Certificate, Key: r.TLS.Key}
-	if !path.IsAbs(t.Dir) {
-		ps.add(KeyGateway+".tls.dir", "use the host directory holding the certificate, e.g. /etc/letsencrypt", "%q is not an absolute path", t.Dir)
-	}
-	for field, p := range map[string]string{"certificate": t.Certificate, "key": t.Key} {
-		if p == "" || path.IsAbs(p) || strings.HasPrefix(path.Clean(p), "..") {
-			ps.add(KeyGateway+".tls."+field, "give the path relative to tls.dir, e.g. live/api.example.com/fullchain.pem", "%q is not a path inside tls.dir", p)
-		}
-	}
-	g.TLS = &t
-	return g
+	return GatewaySettings{TLS: parseTLS(KeyGateway+".tls", Service, r.TLS, ps)}
 }
 
 func parseRedis(r rawRedis, ps *Problems) RedisSettings {

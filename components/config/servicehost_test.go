@@ -13,12 +13,14 @@ const jenkins = `{"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "po
 func TestServiceHostSettingsParse(t *testing.T) {
 	in := validInput()
 	in.Values[KeyExtraServices] = "[" + jenkins + "]"
-	in.Values[KeyGateway] = `{"tls": {"dir": "/etc/letsencrypt", "certificate": "live/a/fullchain.pem", "key": "live/a/privkey.pem"}}`
+	in.Values[KeyGateway] = `{"tls": {"certificate": "/etc/letsencrypt/live/a/fullchain.pem", "key": "/etc/letsencrypt/live/a/privkey.pem"}}`
 	in.Values[KeyRedis] = `{"persistence": "rdb"}`
 	s, err := Parse(in)
 	require.NoError(t, err)
 	assert.Equal(t, RedisRDB, s.Redis.Persistence)
-	assert.Equal(t, "live/a/privkey.pem", s.Gateway.TLS.Key)
+	assert.Equal(t, "/etc/letsencrypt/live/a/privkey.pem", s.Gateway.TLS.Key)
+	assert.False(t, s.Gateway.TLS.SelfSigned())
+	assert.Equal(t, "/var/www/acme", s.Gateway.TLS.ACMEWebroot, "nginx_mon's defaults")
 	e, ok := s.Extra("jenkins")
 	require.True(t, ok)
 	assert.Equal(t, "/jenkins/", e.Path)
@@ -30,7 +32,7 @@ func TestServiceHostSettingsParse(t *testing.T) {
 	defaults, err := Parse(validInput())
 	require.NoError(t, err)
 	assert.Equal(t, RedisAOF, defaults.Redis.Persistence)
-	assert.Nil(t, defaults.Gateway.TLS)
+	assert.True(t, defaults.Gateway.TLS.SelfSigned(), "a generated certificate unless one is given")
 }
 
 // extraService is a valid extra service with a JSON patch applied (a later
@@ -47,9 +49,10 @@ var serviceHostCases = []struct {
 	mutate func(in Input)
 }{
 	{"unknown persistence", "redis.persistence", set(KeyRedis, `{"persistence": "sometimes"}`)},
-	{"relative TLS dir", "gateway.tls.dir", set(KeyGateway, `{"tls": {"dir": "certs", "certificate": "a.pem", "key": "k.pem"}}`)},
-	{"certificate outside the TLS dir", "gateway.tls.certificate", set(KeyGateway, `{"tls": {"dir": "/etc/letsencrypt", "certificate": "../a.pem", "key": "k.pem"}}`)},
-	{"relative webroot", "gateway.acmeWebroot", set(KeyGateway, `{"acmeWebroot": "www"}`)},
+	{"relative gateway certDir", "gateway.tls.certDir", set(KeyGateway, `{"tls": {"certDir": "certs", "certificate": "certs/a.pem", "key": "certs/k.pem"}}`)},
+	{"gateway certificate outside certDir", "gateway.tls.certificate", set(KeyGateway, `{"tls": {"certificate": "/etc/letsencrypt/../a.pem", "key": "/etc/letsencrypt/k.pem"}}`)},
+	{"gateway key without certificate", "gateway.tls", set(KeyGateway, `{"tls": {"key": "/etc/letsencrypt/k.pem"}}`)},
+	{"relative gateway webroot", "gateway.tls.acmeWebroot", set(KeyGateway, `{"tls": {"acmeWebroot": "www"}}`)},
 	{"extra service with a platform name", "extraServices[0].name", extraService(`, "name": "grafana"`)},
 	{"extra service floating image", "extraServices[0].image", extraService(`, "image": "jenkins/jenkins:latest"`)},
 	{"extra service without port", "extraServices[0].port", extraService(`, "port": 0`)},

@@ -23,6 +23,9 @@ type Args struct {
 	Extras  []Extra
 	// TLS is nil for a plain-HTTP gateway.
 	TLS *TLS
+	// HTTPSOnly redirects plain HTTP to https (except ACME and /health);
+	// otherwise :80 serves the routes too.
+	HTTPSOnly bool
 	// BehindEdge makes the TLS listener expect a PROXY header from the edge.
 	BehindEdge bool
 	// EdgeAddrs are the only sources whose PROXY header or X-Real-IP is
@@ -93,6 +96,9 @@ func Validate(a Args) error {
 	}
 	if a.TLS != nil && (a.TLS.Certificate == "" || a.TLS.Key == "") {
 		errs = append(errs, errors.New("TLS needs a certificate and a key"))
+	}
+	if a.HTTPSOnly && a.TLS == nil {
+		errs = append(errs, errors.New("HTTPS only needs TLS"))
 	}
 	if a.Syslog != "" {
 		errs = append(errs, checkAddr(a.Syslog))

@@ -11,54 +11,49 @@ import (
 	gatewayconf "github.com/jiucom/jiucom-infra/components/gateway"
 )
 
-// The gateway is the one port published on every address: the service
-// host's public entry point. When a container edge shares its engine the
-// edge owns :80 and :443, and the gateway is published on the LAN address
-// at gatewayLANPort (and gatewayLANTLSPort) for direct access.
+// The gateway is the one container published on every address: the
+// service host's public entry point. When a container edge shares its engine
+// the edge owns :80 and :443, and the gateway is published on the LAN
+// address at gatewayLANPort and gatewayLANTLSPort for direct access.
 const (
 	gatewayLANPort    = 8080
 	gatewayLANTLSPort = 8443
 	gatewayConfPath   = "/etc/nginx/nginx.conf"
-	// Certificates and ACME challenges are host directories (certbot runs on
-	// the host); the gateway reads them, never writes.
-	gatewayTLSDir      = "/etc/nginx/tls/"
-	gatewayACMEWebroot = "/var/www/acme"
 )
 
+// gatewayCertPaths are where the nginx image keeps the gateway's generated
+// certificate and serves ACME challenges from.
+var gatewayCertPaths = certificatePaths{
+	GeneratedCert: "/etc/nginx/tls/cert.pem",
+	GeneratedKey:  "/etc/nginx/tls/key.pem",
+	ACMEWebroot:   "/var/www/acme",
+}
+
 func (d *deployment) gatewayPorts(in instance) []container.Port {
-	pairs := [][2]int{{edgeHTTP, gatewayLANPort}}
-	if d.cfg.Gateway.TLS != nil {
-		pairs = append(pairs, [2]int{edgeHTTPS, gatewayLANTLSPort})
-	}
 	e := d.cfg.Edge
-	onEdgeEngine := e.Mode == config.EdgeContainer && d.cfg.SameEngine(e.ContainerHost, in.role)
-	var out []container.Port
-	for _, p := range pairs {
-		if onEdgeEngine {
-			out = append(out, container.Port{Internal: p[0], External: p[1], HostIP: d.cfg.Hosts[in.role].LAN})
-		} else {
-			out = append(out, container.Port{Internal: p[0], External: p[0], HostIP: "0.0.0.0"})
-		}
+	if e.Mode == config.EdgeContainer && d.cfg.SameEngine(e.ContainerHost, in.role) {
+		lan := d.cfg.Hosts[in.role].LAN
+		return []container.Port{{Internal: edgeHTTP, External: gatewayLANPort, HostIP: lan}, {Internal: edgeHTTPS, External: gatewayLANTLSPort, HostIP: lan}}
 	}
-	return out
+	return []container.Port{{Internal: edgeHTTP, External: edgeHTTP, HostIP: "0.0.0.0"}, {Internal: edgeHTTPS, External: edgeHTTPS, HostIP: "0.0.0.0"}}
 }
 
 // gatewayArgs is everything the config depends on that is known before
 // deployment; the edge addresses and upstream IDs are added when known.
-func (d *deployment) gatewayArgs(in instance) gatewayconf.Args {
-	g := d.cfg.Gateway
+func (d *deployment) gatewayArgs(in instance, cert certificate) gatewayconf.Args {
 	a := gatewayconf.Args{
 		App:        d.endpoints(in.role, config.App),
 		Grafana:    d.endpoint(in.role, config.Grafana),
 		Zipkin:     d.endpoint(in.role, config.Zipkin),
 		BehindEdge: d.cfg.Edge.Mode != config.EdgeNone,
 		Syslog:     fmt.Sprintf("%s:%d", d.placed(config.GatewayExporter)[0].containerName, gatewayconf.ExporterSyslogPort),
+		TLS:        &gatewayconf.TLS{Certificate: cert.CertPath, Key: cert.KeyPath},
 	}
-	if g.TLS != nil {
-		a.TLS = &gatewayconf.TLS{Certificate: gatewayTLSDir + g.TLS.Certificate, Key: gatewayTLSDir + g.TLS.Key}
-	}
-	if g.ACMEWebroot != "" {
-		a.ACMEWebroot = gatewayACMEWebroot
+	// A real certificate makes plain HTTP redirect (ACME aside); with a
+	// generated one (dev) :80 keeps serving the API.
+	if !d.cfg.Gateway.TLS.SelfSigned() {
+		a.HTTPSOnly = true
+		a.ACMEWebroot = gatewayCertPaths.ACMEWebroot
 	}
 	for _, e := range d.cfg.Extras {
 		a.Extras = append(a.Extras, gatewayconf.Extra{Name: e.Name, Addr: d.endpoint(in.role, e.Name), Path: e.Path, Host: e.Host})
@@ -76,8 +71,18 @@ func (d *deployment) gatewayUpstreams() []string {
 }
 
 func gateway(d *deployment) error {
+	var names []string
+	for _, e := range d.cfg.Extras {
+		if e.Host != "" {
+			names = append(names, e.Host)
+		}
+	}
+	cert, err := d.homeCertificate(config.Gateway, d.cfg.Gateway.TLS, append(d.homeNames(config.Service), names...), gatewayCertPaths)
+	if err != nil {
+		return err
+	}
 	for _, in := range d.placed(config.Gateway) {
-		args := d.gatewayArgs(in)
+		args := d.gatewayArgs(in, cert)
 		if err := gatewayconf.Validate(args); err != nil {
 			return fmt.Errorf("stack: %w", err)
 		}
@@ -99,8 +104,8 @@ func gateway(d *deployment) error {
 			return gatewayconf.Render(a)
 		}).(pulumi.StringOutput)
 		spec := container.Spec{
-			Files:  []container.File{{Path: gatewayConfPath, Content: conf}},
-			Mounts: d.gatewayMounts(),
+			Files:  append([]container.File{{Path: gatewayConfPath, Content: conf}}, cert.Files...),
+			Mounts: cert.Mounts,
 			Ports:  d.gatewayPorts(in),
 			Health: httpHealth("http://127.0.0.1/health", 10*time.Second),
 			CapAdd: container.NginxCaps,
@@ -111,18 +116,6 @@ func gateway(d *deployment) error {
 		}
 	}
 	return nil
-}
-
-func (d *deployment) gatewayMounts() []container.Mount {
-	g := d.cfg.Gateway
-	var out []container.Mount
-	if g.TLS != nil {
-		out = append(out, container.Mount{HostPath: g.TLS.Dir, Target: gatewayTLSDir, ReadOnly: true})
-	}
-	if g.ACMEWebroot != "" {
-		out = append(out, container.Mount{HostPath: g.ACMEWebroot, Target: gatewayACMEWebroot, ReadOnly: true})
-	}
-	return out
 }
 
 // gatewayExporter turns the gateway's access log into the metrics the

@@ -1,8 +1,6 @@
 package stack
 
 import (
-	"fmt"
-	"path"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -11,7 +9,6 @@ import (
 	"github.com/jiucom/jiucom-infra/components/container"
 	"github.com/jiucom/jiucom-infra/components/edge"
 	"github.com/jiucom/jiucom-infra/components/nginxmon"
-	"github.com/jiucom/jiucom-infra/components/tlscert"
 )
 
 // nginxMon terminates TLS for the monitoring host's public names. Its config
@@ -54,24 +51,11 @@ func nginxMon(d *deployment) error {
 // nginxMonCertificate is a configured certificate mounted from the host
 // (with certbot's webroot), or a generated self-signed one uploaded.
 func (d *deployment) nginxMonCertificate(args *nginxmon.Args) ([]container.File, []container.Mount, error) {
-	t := d.cfg.Monitoring.TLS
-	if !t.SelfSigned() {
-		args.CertPath, args.KeyPath = path.Clean(t.Certificate), path.Clean(t.Key)
-		return nil, []container.Mount{
-			{HostPath: t.CertDir, Target: t.CertDir, ReadOnly: true},
-			{HostPath: t.ACMEWebroot, Target: nginxmon.ACMEWebroot, ReadOnly: true},
-		}, nil
-	}
-	names := append(append([]string{}, args.Names...), "localhost")
-	cert, err := tlscert.NewSelfSigned(d.ctx, config.NginxMon+"-tls", tlscert.Args{DNSNames: names})
-	if err != nil {
-		return nil, nil, fmt.Errorf("stack: %w", err)
-	}
-	args.CertPath, args.KeyPath = nginxmon.GeneratedCertPath, nginxmon.GeneratedKeyPath
-	return []container.File{
-		{Path: nginxmon.GeneratedCertPath, Content: cert.CertPEM},
-		{Path: nginxmon.GeneratedKeyPath, Content: cert.KeyPEM, Mode: "0400"},
-	}, nil, nil
+	c, err := d.homeCertificate(config.NginxMon, d.cfg.Monitoring.TLS, args.Names, certificatePaths{
+		GeneratedCert: nginxmon.GeneratedCertPath, GeneratedKey: nginxmon.GeneratedKeyPath, ACMEWebroot: nginxmon.ACMEWebroot,
+	})
+	args.CertPath, args.KeyPath = c.CertPath, c.KeyPath
+	return c.Files, c.Mounts, err
 }
 
 // nginxMonPorts publishes :443 and :80 on the LAN address, where the router

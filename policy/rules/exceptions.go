@@ -38,7 +38,7 @@ var Exceptions = []Exception{
 	{PolicyCapabilities, "redis-container", nil,
 		"the redis entrypoint chowns /data, then drops to the redis user with gosu"},
 	{PolicySensitiveMounts, "gateway-container", []string{"/etc/letsencrypt"},
-		"the gateway terminates TLS with the certificates certbot renews on the host (read-only; gateway.tls.dir)"},
+		"the gateway terminates TLS with the certificates certbot renews on the host (read-only; gateway.tls.certDir)"},
 	{PolicyPortsBound, "gateway-container", []string{"0.0.0.0", "::"},
 		"the API gateway is a public entry point: the router forwards to it on every address"},
 	{PolicyPortsBound, "edge-nginx-container", []string{"0.0.0.0", "::"},

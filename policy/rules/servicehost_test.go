@@ -15,8 +15,8 @@ import (
 func TestServiceHostOptionsPassEveryPolicy(t *testing.T) {
 	in, err := harness.StackInput("prod")
 	require.NoError(t, err)
-	in.Values[config.KeyGateway] = `{"tls": {"dir": "/etc/letsencrypt", "certificate": "live/api.jiucom.example/fullchain.pem",
-	  "key": "live/api.jiucom.example/privkey.pem"}, "acmeWebroot": "/var/www/certbot"}`
+	in.Values[config.KeyGateway] = `{"tls": {"certificate": "/etc/letsencrypt/live/api.jiucom.example/fullchain.pem",
+	  "key": "/etc/letsencrypt/live/api.jiucom.example/privkey.pem"}}`
 	in.Values[config.KeyExtraServices] = `[{"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "port": 8080, "path": "/jenkins/",
 	  "resources": {"cpu": "1", "memory": "1GB"}, "data": "/var/jenkins_home", "health": ["CMD", "curl", "-fsS", "http://127.0.0.1:8080/jenkins/login"]}]`
 	p := runProgram(t, "prod", in.Values)

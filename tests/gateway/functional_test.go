@@ -72,6 +72,7 @@ func renderFor(t *testing.T, n nginxtest.Nginx, listen gateway.Listen, syslog st
 	if withTLS {
 		cert, key := nginxtest.SelfSigned(t, n.Dir, apiName)
 		a.TLS = &gateway.TLS{Certificate: cert, Key: key}
+		a.HTTPSOnly = true
 	}
 	conf, err := gateway.Render(a)
 	require.NoError(t, err)

@@ -25,11 +25,11 @@ func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
 		"plain, no edge": func(*gateway.Args) {},
 		"three replicas": func(a *gateway.Args) { a.App = []string{"127.0.0.1:18080", "127.0.0.1:18081", "127.0.0.1:18082"} },
 		"TLS behind the edge, ACME, syslog": func(a *gateway.Args) {
-			a.TLS = &gateway.TLS{Certificate: cert, Key: key}
+			a.TLS, a.HTTPSOnly = &gateway.TLS{Certificate: cert, Key: key}, true
 			a.BehindEdge, a.EdgeAddrs = true, []string{"203.0.113.10"}
 			a.ACMEWebroot, a.Syslog = n.Dir, "127.0.0.1:15531"
 		},
-		"TLS without edge": func(a *gateway.Args) { a.TLS = &gateway.TLS{Certificate: cert, Key: key} },
+		"TLS without edge, HTTP still served (generated certificate)": func(a *gateway.Args) { a.TLS = &gateway.TLS{Certificate: cert, Key: key} },
 		"extras by path and host, plain": func(a *gateway.Args) {
 			a.Extras = []gateway.Extra{{Name: "jenkins", Addr: "127.0.0.1:18090", Path: "/jenkins/"}, {Name: "n8n", Addr: "127.0.0.1:15678", Host: "n8n.jiucom.test"}}
 		},

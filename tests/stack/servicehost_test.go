@@ -94,9 +94,10 @@ func TestEveryReplicaIsInTheGatewayUpstream(t *testing.T) {
 	// Grafana and Zipkin sit on the monitoring host in prod: LAN address and port.
 	assert.Contains(t, conf, "server 192.168.0.20:3000 ")
 	assert.Contains(t, conf, "server 192.168.0.20:9411 ")
-	// Behind the gcp edge: the TLS listener is not there without a
-	// certificate, but :80 trusts X-Real-IP from the edge's static IP only.
+	// Behind the gcp edge: :80 trusts X-Real-IP, and :443 the PROXY header,
+	// from the edge's static IP only.
 	assert.Contains(t, conf, "set_real_ip_from 203.0.113.10;\n        real_ip_header X-Real-IP;")
+	assert.Contains(t, conf, "set_real_ip_from 203.0.113.10;\n        real_ip_header proxy_protocol;")
 	assert.Contains(t, conf, "access_log syslog:server=jiucom-gateway-exporter:5531")
 }
 
@@ -109,13 +110,14 @@ func TestDevGatewayReachesEverythingByName(t *testing.T) {
 }
 
 func TestGatewayTLSBehindTheEdge(t *testing.T) {
-	rec := runWith(t, "prod", map[string]string{config.KeyGateway: `{"tls": {"dir": "/etc/letsencrypt",
-		"certificate": "live/api.jiucom.example/fullchain.pem", "key": "live/api.jiucom.example/privkey.pem"},
-		"acmeWebroot": "/var/www/certbot"}`})
+	rec := runWith(t, "prod", map[string]string{config.KeyGateway: `{"tls": {
+		"certificate": "/etc/letsencrypt/live/api.jiucom.example/fullchain.pem", "key": "/etc/letsencrypt/live/api.jiucom.example/privkey.pem"}}`})
 	conf := gatewayConf(t, rec)
 	assert.Contains(t, conf, "listen 443 ssl proxy_protocol;")
-	assert.Contains(t, conf, "ssl_certificate /etc/nginx/tls/live/api.jiucom.example/fullchain.pem;")
+	assert.Contains(t, conf, "ssl_certificate /etc/letsencrypt/live/api.jiucom.example/fullchain.pem;")
 	assert.Contains(t, conf, "set_real_ip_from 203.0.113.10;\n        real_ip_header proxy_protocol;")
+	assert.Contains(t, conf, "return 301 https://$host$request_uri;", "plain HTTP redirects once the certificate is real")
+	assert.Contains(t, conf, "location /.well-known/acme-challenge/ {")
 	gw := only(t, rec, config.Gateway)
 	mounts := map[string]string{}
 	for _, v := range harness.Arr(gw.Inputs["volumes"]) {
@@ -123,12 +125,32 @@ func TestGatewayTLSBehindTheEdge(t *testing.T) {
 		assert.True(t, harness.Bool(o["readOnly"]), "the gateway only reads host directories")
 		mounts[harness.Str(o["hostPath"])] = harness.Str(o["containerPath"])
 	}
-	assert.Equal(t, map[string]string{"/etc/letsencrypt": "/etc/nginx/tls/", "/var/www/certbot": "/var/www/acme"}, mounts)
+	assert.Equal(t, map[string]string{"/etc/letsencrypt": "/etc/letsencrypt", "/var/www/acme": "/var/www/acme"}, mounts,
+		"certbot's whole directory, so live/ links into archive/ resolve")
 	published := map[int]string{}
 	for _, p := range harness.Arr(gw.Inputs["ports"]) {
 		published[harness.Num(harness.Obj(p)["external"])] = harness.Str(harness.Obj(p)["ip"])
 	}
 	assert.Equal(t, map[int]string{80: "0.0.0.0", 443: "0.0.0.0"}, published)
+}
+
+// Without a configured certificate the gateway serves a generated one, like
+// nginx_mon, and plain HTTP keeps serving the API.
+func TestGatewayGeneratesACertificateByDefault(t *testing.T) {
+	rec := run(t, "dev")
+	gw := only(t, rec, config.Gateway)
+	_, ok := uploaded(gw, "/etc/nginx/tls/key.pem")
+	require.True(t, ok, "the generated key is uploaded")
+	assert.Empty(t, harness.Arr(gw.Inputs["volumes"]), "nothing mounted from the host")
+	conf := gatewayConf(t, rec)
+	assert.Contains(t, conf, "ssl_certificate /etc/nginx/tls/cert.pem;")
+	assert.NotContains(t, conf, "return 301")
+	assert.NotContains(t, conf, "acme-challenge")
+	var names []string
+	for _, c := range rec.OfType("command:local:Command") {
+		names = append(names, c.Name)
+	}
+	assert.Contains(t, strings.Join(names, " "), "gateway-tls", "generated once and kept in state")
 }
 
 func TestExtraServicesRunAndAreRouted(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
 // Every problem is reported in one go, each naming its field, and nothing is
@@ -23,11 +24,10 @@ func TestInvalidArgsReportEveryFieldBeforeCreatingAnything(t *testing.T) {
 			{Name: "ok.example", HTTPS: "10.0.0.1:443", HTTP: "10.0.0.1:80"},
 		},
 	}
-	rec := &recorder{}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	rec, err := harness.RunProgram("jiucom", "test", func(ctx *pulumi.Context) error {
 		_, err := edge.NewEdge(ctx, "edge", args)
 		return err
-	}, pulumi.WithMocks("jiucom", "test", rec))
+	})
 	require.Error(t, err)
 	for _, field := range []string{
 		"edge.GCP.Project", "edge.GCP.Zone", "edge.AdminCIDRs[0]", "opens SSH to the whole internet", "edge.AdminCIDRs[1]",
@@ -36,7 +36,7 @@ func TestInvalidArgsReportEveryFieldBeforeCreatingAnything(t *testing.T) {
 	} {
 		assert.Contains(t, err.Error(), field)
 	}
-	assert.Empty(t, rec.all, "validation happens before anything is registered")
+	assert.Empty(t, rec.Resources, "validation happens before anything is registered")
 }
 
 func TestModeSpecificRequirements(t *testing.T) {
@@ -53,10 +53,10 @@ func TestModeSpecificRequirements(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := harness.RunProgram("jiucom", "test", func(ctx *pulumi.Context) error {
 				_, err := edge.NewEdge(ctx, "edge", c.args)
 				return err
-			}, pulumi.WithMocks("jiucom", "test", &recorder{}))
+			})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
 		})

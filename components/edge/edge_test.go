@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
 var routes = []edge.Route{
@@ -30,7 +31,7 @@ func gcpArgs() edge.Args {
 
 // deploy runs NewEdge under mocks and returns the registrations and the
 // resolved outputs.
-func deploy(t *testing.T, args edge.Args, opts ...pulumi.ResourceOption) (*recorder, outputs) {
+func deploy(t *testing.T, args edge.Args, opts ...pulumi.ResourceOption) (recorder, outputs) {
 	t.Helper()
 	var out outputs
 	rec := run(t, func(ctx *pulumi.Context) error {
@@ -132,11 +133,11 @@ func TestPushWaitsForVMReadiness(t *testing.T) {
 	rec, _ := deploy(t, gcpArgs())
 	ready, copied, push := rec.named(t, "edge-ready"), rec.named(t, "edge-config"), rec.named(t, "edge-push")
 
-	assert.True(t, ready.dependsOn("edge-vm"), "readiness check runs after the VM exists")
+	assert.True(t, dependsOn(ready, "edge-vm"), "readiness check runs after the VM exists")
 	assert.Contains(t, ready.Inputs["create"].StringValue(), "/var/lib/jiucom-edge/ready", "waits for the startup script's marker")
-	assert.Equal(t, []string{"4242"}, strs(ready.Inputs["triggers"]), "a new VM re-runs the gate")
-	assert.True(t, copied.dependsOn("edge-ready"), "copy after readiness")
-	assert.True(t, push.dependsOn("edge-config"), "push after the copy")
+	assert.Equal(t, []string{harness.MockInstanceID}, strs(ready.Inputs["triggers"]), "a new VM re-runs the gate")
+	assert.True(t, dependsOn(copied, "edge-ready"), "copy after readiness")
+	assert.True(t, dependsOn(push, "edge-config"), "push after the copy")
 	assert.Contains(t, push.Inputs["stdin"].StringValue(), "nginx rejected the new config", "push runs push.sh")
 
 	for _, r := range []registered{ready, copied, push} {
@@ -157,7 +158,7 @@ func TestContentChangeRerunsOnlyThePush(t *testing.T) {
 
 	require.ElementsMatch(t, before.names(), after.names())
 	var differ []string
-	for _, b := range before.all {
+	for _, b := range before.Resources {
 		if !b.Inputs.DeepEquals(after.named(t, b.Name).Inputs) {
 			differ = append(differ, b.Name)
 		}
@@ -169,8 +170,8 @@ func TestContentChangeRerunsOnlyThePush(t *testing.T) {
 
 func TestNoneModeCreatesNothing(t *testing.T) {
 	rec, out := deploy(t, edge.Args{Mode: edge.ModeNone})
-	require.Len(t, rec.all, 1)
-	assert.Equal(t, "jiucom:edge:Edge", rec.all[0].Type)
+	require.Len(t, rec.Resources, 1)
+	assert.Equal(t, "jiucom:edge:Edge", rec.Resources[0].Type)
 	assert.Empty(t, out.DNSRecords)
 	assert.Empty(t, out.Config)
 }
@@ -179,13 +180,13 @@ func TestEveryChildIsParentedAndPrefixed(t *testing.T) {
 	for _, args := range []edge.Args{gcpArgs(), sshArgs(), containerArgs()} {
 		rec, _ := deploy(t, args)
 		var component string
-		for _, r := range rec.all {
+		for _, r := range rec.Resources {
 			if r.Type == "jiucom:edge:Edge" {
 				component = r.URN
 			}
 		}
 		require.NotEmpty(t, component)
-		for _, r := range rec.all {
+		for _, r := range rec.Resources {
 			if r.Type == "jiucom:edge:Edge" {
 				continue
 			}
@@ -197,13 +198,13 @@ func TestEveryChildIsParentedAndPrefixed(t *testing.T) {
 
 // descendsFrom walks r's parent chain (the container building block nests its
 // image and container under its own component) looking for the ancestor.
-func descendsFrom(rec *recorder, r registered, ancestor string) bool {
+func descendsFrom(rec recorder, r registered, ancestor string) bool {
 	for parent := r.Parent; parent != ""; {
 		if parent == ancestor {
 			return true
 		}
 		next := ""
-		for _, p := range rec.all {
+		for _, p := range rec.Resources {
 			if p.URN == parent {
 				next = p.Parent
 			}
@@ -265,7 +266,7 @@ func TestSSHModeTargetsTheVPS(t *testing.T) {
 }
 
 func TestContainerModeUsesTheInheritedProvider(t *testing.T) {
-	var rec *recorder
+	var rec recorder
 	rec = run(t, func(ctx *pulumi.Context) error {
 		host, err := docker.NewProvider(ctx, "service-host", &docker.ProviderArgs{Host: pulumi.String("ssh://deploy@192.0.2.60")})
 		if err != nil {

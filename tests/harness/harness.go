@@ -87,8 +87,8 @@ func (r *Recording) ProviderOf(res Resource) (Resource, bool) {
 func DependsOn(res, dep Resource) bool { return slices.Contains(res.Dependencies, dep.URN) }
 
 type mocks struct {
-	stack string
-	rec   *Recording
+	project, stack string
+	rec            *Recording
 }
 
 // URN builds a URN the way the engine (and the mock monitor) does: the type
@@ -107,7 +107,7 @@ func IsRoot(parent string) bool { return strings.Contains(parent, "::pulumi:pulu
 func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.RegisterRPC
 	res := Resource{
-		URN:          URN(m.stack, Project, rpc.GetParent(), args.TypeToken, args.Name),
+		URN:          URN(m.stack, m.project, rpc.GetParent(), args.TypeToken, args.Name),
 		Type:         args.TypeToken,
 		Name:         args.Name,
 		Custom:       args.Custom,
@@ -123,7 +123,7 @@ func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 	m.rec.Resources = append(m.rec.Resources, res)
 	m.rec.mu.Unlock()
 	state := args.Inputs.Copy()
-	for k, v := range computedOutputs(args.TypeToken, args.Name) {
+	for k, v := range computedOutputs(args.TypeToken, args.Name, args.Inputs) {
 		if _, set := state[k]; !set {
 			state[k] = v
 		}
@@ -141,15 +141,25 @@ const (
 	MockCertPEM = "-----BEGIN CERTIFICATE-----\nbW9jay1jZXJ0\n-----END CERTIFICATE-----\n"
 )
 
+// MockInstanceID is the id the mocks give every GCP instance.
+const MockInstanceID = "4242"
+
 // computedOutputs fakes what providers compute so dependent values resolve.
-func computedOutputs(typ, name string) resource.PropertyMap {
+func computedOutputs(typ, name string, in resource.PropertyMap) resource.PropertyMap {
+	project := Str(in["project"])
 	switch typ {
+	case "gcp:compute/instance:Instance":
+		return resource.PropertyMap{"instanceId": resource.NewProperty(MockInstanceID)}
+	case "gcp:compute/network:Network":
+		return resource.PropertyMap{"selfLink": resource.NewProperty(fmt.Sprintf("projects/%s/global/networks/%s", project, name))}
+	case "gcp:compute/subnetwork:Subnetwork":
+		return resource.PropertyMap{"selfLink": resource.NewProperty(fmt.Sprintf("projects/%s/regions/%s/subnetworks/%s", project, Str(in["region"]), name))}
 	case "docker:index/remoteImage:RemoteImage":
 		return resource.PropertyMap{"imageId": resource.NewProperty("sha256:" + name)}
 	case "gcp:compute/address:Address":
 		return resource.PropertyMap{"address": resource.NewProperty("203.0.113.10")}
 	case "gcp:serviceaccount/account:Account":
-		return resource.PropertyMap{"email": resource.NewProperty(name + "@example.iam.gserviceaccount.com")}
+		return resource.PropertyMap{"email": resource.NewProperty(Str(in["accountId"]) + "@" + project + ".iam.gserviceaccount.com")}
 	case "command:local:Command":
 		// What tlscert's openssl command prints: a key, then its certificate.
 		return resource.PropertyMap{"stdout": resource.NewProperty(MockKeyPEM + MockCertPEM)}
@@ -169,7 +179,15 @@ func Run(stackName string, in config.Input) (*Recording, error) {
 		}
 		rec.Platform, err = stack.Deploy(ctx, cfg)
 		return err
-	}, pulumi.WithMocks(Project, stackName, mocks{stack: stackName, rec: rec}), withConfig(in))
+	}, pulumi.WithMocks(Project, stackName, mocks{project: Project, stack: stackName, rec: rec}), withConfig(in))
+	return rec, err
+}
+
+// RunProgram runs any program (a single component, in its package's tests)
+// under the same recording mocks.
+func RunProgram(project, stackName string, program pulumi.RunFunc) (*Recording, error) {
+	rec := &Recording{}
+	err := pulumi.RunErr(program, pulumi.WithMocks(project, stackName, mocks{project: project, stack: stackName, rec: rec}))
 	return rec, err
 }
 

@@ -70,3 +70,16 @@ func realIP(edgeAddrs []string, header string) string {
 	fmt.Fprintf(&b, "real_ip_header %s;\n", header)
 	return b.String()
 }
+
+// Indent prefixes every non-empty line of a snippet, so the snippets above
+// read well where a home nginx config embeds them.
+func Indent(n int, snippet string) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(strings.TrimRight(snippet, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -31,7 +31,7 @@ var privateNetworks = []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "19
 const SyslogTag = "gateway"
 
 var confTemplate = template.Must(template.New("nginx.conf.tmpl").Funcs(template.FuncMap{
-	"indent":          indent,
+	"indent":          edge.Indent,
 	"burst":           func() int { return Burst },
 	"apiCSP":          func() string { return apiCSP },
 	"uiCSP":           func() string { return uiCSP },
@@ -112,16 +112,4 @@ func Render(a Args) (string, error) {
 		return "", fmt.Errorf("gateway: render: %w", err)
 	}
 	return b.String(), nil
-}
-
-// indent prefixes every non-empty line of a snippet.
-func indent(n int, s string) string {
-	pad := strings.Repeat(" ", n)
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pad + l
-		}
-	}
-	return strings.Join(lines, "\n")
 }

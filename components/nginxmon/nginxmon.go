@@ -82,7 +82,7 @@ func (a Args) Validate() error {
 	return errors.Join(errs...)
 }
 
-var confTemplate = template.Must(template.New("nginx.conf.tmpl").Funcs(template.FuncMap{"indent": indent}).
+var confTemplate = template.Must(template.New("nginx.conf.tmpl").Funcs(template.FuncMap{"indent": edge.Indent}).
 	ParseFS(assets.NginxMon, "nginxmon/nginx.conf.tmpl"))
 
 // Render produces nginx_mon's complete nginx.conf.
@@ -102,16 +102,4 @@ func Render(a Args) (string, error) {
 		return "", fmt.Errorf("nginxmon: %w", err)
 	}
 	return b.String(), nil
-}
-
-// indent prefixes every non-empty line of a snippet.
-func indent(n int, s string) string {
-	pad := strings.Repeat(" ", n)
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pad + l
-		}
-	}
-	return strings.Join(lines, "\n")
 }

@@ -91,6 +91,10 @@ type ContainerArgs struct {
 	// Resources are the container's limits and reservations; zero means the
 	// catalog default for the edge.
 	Resources config.Resources
+	// Upstreams are the home nginx containers the edge resolves by name.
+	// nginx resolves names only when it starts, so their IDs are appended to
+	// the uploaded config as a comment: replacing one replaces the edge.
+	Upstreams []pulumi.IDOutput
 }
 
 // Args configures the edge. See validate for what each mode requires.

@@ -17,7 +17,7 @@ func containerSpec(c ContainerArgs, config string) container.Spec {
 	return container.Spec{
 		Image:   c.Image,
 		Network: c.Network,
-		Files:   []container.File{{Path: "/etc/nginx/nginx.conf", Content: pulumi.String(config)}},
+		Files:   []container.File{{Path: "/etc/nginx/nginx.conf", Content: withUpstreamIDs(config, c.Upstreams)}},
 		// The edge is a public entry point: it listens on every address.
 		Ports: []container.Port{
 			{Internal: 443, External: c.HTTPSPort, HostIP: "0.0.0.0"},
@@ -30,6 +30,21 @@ func containerSpec(c ContainerArgs, config string) container.Spec {
 		CapAdd:    container.NginxCaps,
 		Labels:    map[string]string{"com.jiucom.service": "edge"},
 	}
+}
+
+// withUpstreamIDs appends the upstream containers' IDs to the config as a
+// comment; the nginx config itself stays identical to the other modes.
+func withUpstreamIDs(config string, ids []pulumi.IDOutput) pulumi.StringOutput {
+	inputs := make([]any, len(ids))
+	for i, id := range ids {
+		inputs[i] = id
+	}
+	return pulumi.All(inputs...).ApplyT(func(v []any) string {
+		for _, id := range v {
+			config += fmt.Sprintf("# upstream container %s\n", id)
+		}
+		return config
+	}).(pulumi.StringOutput)
 }
 
 // deployContainer runs the rendered config in nginx on the docker host of the

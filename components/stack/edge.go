@@ -47,6 +47,11 @@ func (d *deployment) edgeProxy() error {
 			Image:     d.cfg.Images[config.EdgeProxy],
 			Resources: d.cfg.Resources[config.EdgeProxy],
 		}
+		for _, service := range []string{config.NginxMon, config.Gateway} {
+			for _, s := range d.p.Services[service] {
+				args.Container.Upstreams = append(args.Container.Upstreams, s.Container.ID())
+			}
+		}
 		opts = append(opts, host.On(), pulumi.DependsOn(d.containersOf(config.NginxMon, config.Gateway)))
 	}
 	proxy, err := edge.NewEdge(d.ctx, "edge", args, opts...)

@@ -35,6 +35,10 @@ func TestDevEdgeIsAContainerStartedAfterHomeNginx(t *testing.T) {
 	conf := harness.Str(harness.Obj(harness.Arr(edge.Inputs["uploads"])[0])["content"])
 	assert.Contains(t, conf, "jiucom-nginx-mon:443", "monitoring names go to nginx_mon over the docker network")
 	assert.Contains(t, conf, "jiucom-gateway:80")
+	// nginx resolves upstream names at start: a replaced home nginx must
+	// replace the edge, so their container IDs are part of its config.
+	assert.Contains(t, conf, "# upstream container gateway-container-id")
+	assert.Contains(t, conf, "# upstream container nginx-mon-container-id")
 	network, _ := rec.Named("docker:index/network:Network", "monitoring-service-network")
 	assert.Equal(t, "172.31.250.0/24", harness.Str(harness.Obj(harness.Arr(network.Inputs["ipamConfigs"])[0])["subnet"]),
 		"the shared network's range is what home nginx trusts")

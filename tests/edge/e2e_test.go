@@ -1,6 +1,7 @@
 package edge_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -18,7 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/edge"
-	"github.com/jiucom/jiucom-infra/tests/tooltest"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 )
 
 // Loopback addresses stand in for the three parties: nginx connects to home
@@ -56,18 +57,17 @@ func homeConfig(routes []edge.Route, home, tlsAddr, httpAddr, backend, cert, key
         location /.well-known/acme-challenge/ { root %s; }
         location = /whoami { default_type text/plain; return 200 $remote_addr; }
     }
-`, edge.HomeListen(tlsAddr), name, cert, key, indent(edge.RealIPSnippet(edgeAddrs)),
-			httpAddr, name, indent(edge.HTTPRealIPSnippet(edgeAddrs)), webroot)
+`, edge.HomeListen(tlsAddr), name, cert, key, edge.Indent(8, edge.RealIPSnippet(edgeAddrs)),
+			httpAddr, name, edge.Indent(8, edge.HTTPRealIPSnippet(edgeAddrs)), webroot)
 	}
 	b.WriteString("}\n")
 	return b.String()
 }
 
 func TestEdgeInFrontOfHomeOnRealNginx(t *testing.T) {
-	bin := tooltest.Require(t, "nginx")
 
-	backendAddr, homeTLS, homeHTTP := freeAddr(t, edgeIP), freeAddr(t, edgeIP), freeAddr(t, edgeIP)
-	edgeTLS, edgeHTTP := freeAddr(t, edgeIP), freeAddr(t, edgeIP)
+	backendAddr, homeTLS, homeHTTP := nginxtest.LoopbackAddr(t, edgeIP), nginxtest.LoopbackAddr(t, edgeIP), nginxtest.LoopbackAddr(t, edgeIP)
+	edgeTLS, edgeHTTP := nginxtest.LoopbackAddr(t, edgeIP), nginxtest.LoopbackAddr(t, edgeIP)
 
 	// The backend echoes the client address home handed it.
 	serve(t, backendAddr, func(w http.ResponseWriter, r *http.Request) {
@@ -78,16 +78,16 @@ func TestEdgeInFrontOfHomeOnRealNginx(t *testing.T) {
 		{Name: "grafana.jiucom.test", Home: "monitoring", HTTPS: homeTLS, HTTP: homeHTTP},
 		{Name: "api.jiucom.test", Home: "monitoring", HTTPS: homeTLS, HTTP: homeHTTP},
 	}
-	home := newPrefix(t, bin)
-	certFile, keyFile, homeCert := writeCert(t, home.Dir, "grafana.jiucom.test", "api.jiucom.test")
+	home := nginxtest.New(t)
+	certFile, keyFile, homeCert := nginxtest.SelfSigned(t, home.Dir, "grafana.jiucom.test", "api.jiucom.test")
 	webroot := filepath.Join(home.Dir, "webroot")
 	require.NoError(t, os.MkdirAll(filepath.Join(webroot, ".well-known/acme-challenge"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(webroot, ".well-known/acme-challenge/x"), []byte("token-x"), 0o644))
-	home.start(t, homeConfig(routes, "monitoring", homeTLS, homeHTTP, backendAddr, certFile, keyFile, webroot, []string{edgeIP}), homeTLS, homeHTTP)
+	home.Run(t, homeConfig(routes, "monitoring", homeTLS, homeHTTP, backendAddr, certFile, keyFile, webroot, []string{edgeIP}), homeTLS, homeHTTP)
 
 	edgeConf, err := edge.Render(routes, edge.Listen{HTTPS: edgeTLS, HTTP: edgeHTTP})
 	require.NoError(t, err)
-	newPrefix(t, bin).start(t, edgeConf, edgeTLS, edgeHTTP)
+	nginxtest.New(t).Run(t, edgeConf, edgeTLS, edgeHTTP)
 
 	roots := x509.NewCertPool()
 	roots.AddCert(homeCert)
@@ -104,7 +104,7 @@ func TestEdgeInFrontOfHomeOnRealNginx(t *testing.T) {
 
 	t.Run("unknown or missing SNI is refused", func(t *testing.T) {
 		for _, sni := range []string{"unknown.jiucom.test", ""} {
-			conn, err := tls.DialWithDialer(clientFrom(clientIP), "tcp", edgeTLS, &tls.Config{ServerName: sni, RootCAs: roots, InsecureSkipVerify: sni == ""})
+			conn, err := tls.DialWithDialer(nginxtest.Dialer(clientIP), "tcp", edgeTLS, &tls.Config{ServerName: sni, RootCAs: roots, InsecureSkipVerify: sni == ""})
 			if err == nil {
 				conn.Close()
 			}
@@ -143,7 +143,7 @@ func TestEdgeInFrontOfHomeOnRealNginx(t *testing.T) {
 // httpClient sends every request to addr, from the given source address,
 // whatever the URL's host (which still sets SNI and Host).
 func httpClient(addr, from string, roots *x509.CertPool) *http.Client {
-	dialer := clientFrom(from)
+	dialer := nginxtest.Dialer(from)
 	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return dialer.DialContext(ctx, network, addr)
@@ -167,7 +167,7 @@ func getVia(t *testing.T, addr, from, url string, roots *x509.CertPool) (*http.R
 // in a PROXY v1 header, then speaks HTTPS; returns the backend's answer.
 func proxiedGet(t *testing.T, homeAddr, from, claimed string, roots *x509.CertPool) string {
 	t.Helper()
-	conn, err := clientFrom(from).Dial("tcp", homeAddr)
+	conn, err := nginxtest.Dialer(from).Dial("tcp", homeAddr)
 	require.NoError(t, err)
 	defer conn.Close()
 	header := proxyproto.HeaderProxyFromAddrs(1, &net.TCPAddr{IP: net.ParseIP(claimed), Port: 40000}, conn.RemoteAddr())
@@ -179,7 +179,7 @@ func proxiedGet(t *testing.T, homeAddr, from, claimed string, roots *x509.CertPo
 	require.NoError(t, err)
 	req.Close = true
 	require.NoError(t, req.Write(tlsConn))
-	resp, err := http.ReadResponse(newReader(tlsConn), req)
+	resp, err := http.ReadResponse(bufio.NewReader(tlsConn), req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

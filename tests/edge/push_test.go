@@ -16,21 +16,20 @@ import (
 
 	"github.com/jiucom/jiucom-infra/assets"
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 	"github.com/jiucom/jiucom-infra/tests/tooltest"
 )
 
 // The rendered production config (ports 443/80) passes nginx -t with the
 // Debian stream module loaded through the include it carries.
 func TestRenderedConfigPassesNginxT(t *testing.T) {
-	bin := tooltest.Require(t, "nginx")
 	conf, err := edge.Render([]edge.Route{
 		{Name: "grafana.jiucom.example", HTTPS: "198.51.100.20:8888", HTTP: "198.51.100.20:8080"},
 		{Name: "api.jiucom.example", HTTPS: "198.51.100.20:8889", HTTP: "198.51.100.20:8081"},
 	}, edge.DefaultListen)
 	require.NoError(t, err)
-	n := newPrefix(t, bin)
-	require.NoError(t, os.WriteFile(n.Conf, []byte(conf), 0o644))
-	out, err := n.test(n.Conf)
+	n := nginxtest.New(t)
+	out, err := n.Test(t, conf)
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "test is successful")
 }
@@ -39,14 +38,13 @@ func TestRenderedConfigPassesNginxT(t *testing.T) {
 // rejects fails the push with nginx's message and the previous config keeps
 // serving.
 func TestPushScriptSwapsOnlyValidConfigs(t *testing.T) {
-	bin := tooltest.Require(t, "nginx")
 	tooltest.Require(t, "sh")
 
-	one, two := freeAddr(t, edgeIP), freeAddr(t, edgeIP)
+	one, two := nginxtest.LoopbackAddr(t, edgeIP), nginxtest.LoopbackAddr(t, edgeIP)
 	for addr, name := range map[string]string{one: "one", two: "two"} {
 		serve(t, addr, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, name) })
 	}
-	edgeTLS, edgeHTTP := freeAddr(t, edgeIP), freeAddr(t, edgeIP)
+	edgeTLS, edgeHTTP := nginxtest.LoopbackAddr(t, edgeIP), nginxtest.LoopbackAddr(t, edgeIP)
 	render := func(httpHome string) string {
 		conf, err := edge.Render([]edge.Route{{Name: "grafana.jiucom.test", HTTPS: "127.0.0.1:9", HTTP: httpHome}},
 			edge.Listen{HTTPS: edgeTLS, HTTP: edgeHTTP})
@@ -54,8 +52,8 @@ func TestPushScriptSwapsOnlyValidConfigs(t *testing.T) {
 		return conf
 	}
 
-	n := newPrefix(t, bin)
-	master := n.start(t, render(one), edgeTLS, edgeHTTP)
+	n := nginxtest.New(t)
+	master := n.Run(t, render(one), edgeTLS, edgeHTTP)
 	require.Equal(t, "one", edgeAnswer(t, edgeHTTP))
 
 	push := pushRunner(t, n)
@@ -66,7 +64,7 @@ func TestPushScriptSwapsOnlyValidConfigs(t *testing.T) {
 	require.NoError(t, err, out)
 	eventually(t, func() bool { return gone(old) }, "the old workers never exited: no reload")
 	assert.Equal(t, "two", edgeAnswer(t, edgeHTTP), "the pushed config is live")
-	assertFile(t, n.Conf, live)
+	assertFile(t, n.ConfPath(), live)
 
 	// An upstream that does not resolve is what a typo in the home address
 	// looks like: nginx -t rejects it.
@@ -75,7 +73,7 @@ func TestPushScriptSwapsOnlyValidConfigs(t *testing.T) {
 	require.Error(t, err, "a rejected config must fail the push")
 	assert.Contains(t, out, "nginx rejected the new config")
 	assert.Contains(t, out, "no-such-home.invalid", "nginx's own message is passed on")
-	assertFile(t, n.Conf, live)
+	assertFile(t, n.ConfPath(), live)
 	assert.Equal(t, "two", edgeAnswer(t, edgeHTTP), "the previous config keeps serving")
 	assert.Equal(t, old, workers(t, master), "no reload happened")
 	leftovers, _ := filepath.Glob(filepath.Join(n.Dir, ".edge-push.*"))
@@ -97,18 +95,18 @@ func TestReadyScriptAcceptsNginxWithStream(t *testing.T) {
 
 // pushRunner runs the embedded push.sh exactly as the remote command does
 // (script on stdin, candidate as argument), pointed at the test instance.
-func pushRunner(t *testing.T, n nginxInstance) func(config string) (string, error) {
+func pushRunner(t *testing.T, n nginxtest.Nginx) func(config string) (string, error) {
 	script, err := assets.Edge.ReadFile("edge/push.sh")
 	require.NoError(t, err)
 	wrapper := filepath.Join(t.TempDir(), "nginx")
-	args := strings.Join(quoteAll(n.flags("")), " ")
+	args := strings.Join(quoteAll(n.Args("")), " ")
 	require.NoError(t, os.WriteFile(wrapper, []byte("#!/bin/sh\nexec "+n.Bin+" "+args+" \"$@\"\n"), 0o755))
 	return func(config string) (string, error) {
 		candidate := filepath.Join(t.TempDir(), "candidate.conf")
 		require.NoError(t, os.WriteFile(candidate, []byte(config), 0o644))
 		cmd := exec.Command("sh", "-s", "--", candidate)
 		cmd.Stdin = strings.NewReader(string(script))
-		cmd.Env = append(os.Environ(), "NGINX_BIN="+wrapper, "NGINX_CONF="+n.Conf, "NGINX_RELOAD="+wrapper+" -c "+n.Conf+" -s reload")
+		cmd.Env = append(os.Environ(), "NGINX_BIN="+wrapper, "NGINX_CONF="+n.ConfPath(), "NGINX_RELOAD="+wrapper+" -c "+n.ConfPath()+" -s reload")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}

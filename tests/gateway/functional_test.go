@@ -70,7 +70,7 @@ func renderFor(t *testing.T, n nginxtest.Nginx, listen gateway.Listen, syslog st
 		Listen:     listen,
 	}
 	if withTLS {
-		cert, key := nginxtest.SelfSigned(t, n.Dir, apiName)
+		cert, key, _ := nginxtest.SelfSigned(t, n.Dir, apiName)
 		a.TLS = &gateway.TLS{Certificate: cert, Key: key}
 		a.HTTPSOnly = true
 	}

@@ -12,7 +12,7 @@ import (
 // Every shape the stack can render passes the real `nginx -t`.
 func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
 	n := nginxtest.New(t)
-	cert, key := nginxtest.SelfSigned(t, n.Dir, "api.jiucom.test")
+	cert, key, _ := nginxtest.SelfSigned(t, n.Dir, "api.jiucom.test")
 	base := func() gateway.Args {
 		return gateway.Args{
 			App:     []string{"127.0.0.1:18080"},

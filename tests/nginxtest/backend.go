@@ -53,16 +53,20 @@ func Backend(t testing.TB, name string) string {
 // ClientFrom is an HTTP client whose connections leave from src; it neither
 // follows redirects nor asks for compression unless told.
 func ClientFrom(src string) *http.Client {
-	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
 	return &http.Client{
 		Timeout:       10 * time.Second,
-		Transport:     &http.Transport{DialContext: dialer.DialContext, DisableCompression: true},
+		Transport:     &http.Transport{DialContext: Dialer(src).DialContext, DisableCompression: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 
 // DialFrom opens a TCP connection from src.
 func DialFrom(ctx context.Context, src, addr string) (net.Conn, error) {
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-	return d.DialContext(ctx, "tcp", addr)
+	return Dialer(src).DialContext(ctx, "tcp", addr)
+}
+
+// Dialer connects from a chosen loopback source address, so tests can tell
+// clients, proxies and backends apart by address.
+func Dialer(src string) *net.Dialer {
+	return &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
 }

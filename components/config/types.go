@@ -117,8 +117,5 @@ type Secrets struct {
 // RoleOf returns the role a service runs on.
 func (s *Stack) RoleOf(service string) Role { return s.Placement[service] }
 
-// HostOf returns the host a service runs on.
-func (s *Stack) HostOf(service string) Host { return s.Hosts[s.Placement[service]] }
-
 // SameEngine reports whether two roles are served by one docker engine (dev).
 func (s *Stack) SameEngine(a, b Role) bool { return s.Hosts[a].Docker == s.Hosts[b].Docker }

@@ -3,7 +3,7 @@ package stack
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
+	"net"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -100,14 +100,15 @@ func redis(d *deployment) error {
 func app(d *deployment) error {
 	cfg := d.cfg
 	return d.runPlaced(config.App, func(in instance) container.Spec {
-		redisAddr := d.endpoint(in.role, config.Redis)
+		// Endpoints are host:port built by placement.go, so they always split.
+		redisHost, redisPort, _ := net.SplitHostPort(d.endpoint(in.role, config.Redis))
 		spec := container.Spec{
 			Env: map[string]string{
 				"SPRING_PROFILES_ACTIVE":     cfg.Name,
 				"SPRING_DATASOURCE_URL":      fmt.Sprintf("jdbc:mysql://%s/%s", d.endpoint(in.role, config.MySQL), mysqlDatabase),
 				"SPRING_DATASOURCE_USERNAME": mysqlAppUser,
-				"SPRING_DATA_REDIS_HOST":     hostOf(redisAddr),
-				"SPRING_DATA_REDIS_PORT":     portOf(redisAddr),
+				"SPRING_DATA_REDIS_HOST":     redisHost,
+				"SPRING_DATA_REDIS_PORT":     redisPort,
 				// Passwords are files named after their properties, read as a
 				// config tree, so they never sit in the container's environment.
 				"SPRING_CONFIG_IMPORT":                    "optional:configtree:" + springSecretTree,
@@ -162,14 +163,4 @@ func redisExporter(d *deployment) error {
 func jsonObject(m map[string]string) string {
 	out, _ := json.Marshal(m)
 	return string(out)
-}
-
-func hostOf(endpoint string) string {
-	host, _, _ := strings.Cut(endpoint, ":")
-	return host
-}
-
-func portOf(endpoint string) string {
-	_, port, _ := strings.Cut(endpoint, ":")
-	return port
 }

@@ -135,10 +135,10 @@ func (m mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return resource.PropertyMap{}, nil
 }
 
-// MockKeyPEM and MockCertPEM stand in for a generated key and certificate.
+// mockKeyPEM and mockCertPEM stand in for a generated key and certificate.
 const (
-	MockKeyPEM  = "-----BEGIN PRIVATE KEY-----\nbW9jay1rZXk=\n-----END PRIVATE KEY-----\n"
-	MockCertPEM = "-----BEGIN CERTIFICATE-----\nbW9jay1jZXJ0\n-----END CERTIFICATE-----\n"
+	mockKeyPEM  = "-----BEGIN PRIVATE KEY-----\nbW9jay1rZXk=\n-----END PRIVATE KEY-----\n"
+	mockCertPEM = "-----BEGIN CERTIFICATE-----\nbW9jay1jZXJ0\n-----END CERTIFICATE-----\n"
 )
 
 // MockInstanceID is the id the mocks give every GCP instance.
@@ -162,7 +162,7 @@ func computedOutputs(typ, name string, in resource.PropertyMap) resource.Propert
 		return resource.PropertyMap{"email": resource.NewProperty(Str(in["accountId"]) + "@" + project + ".iam.gserviceaccount.com")}
 	case "command:local:Command":
 		// What tlscert's openssl command prints: a key, then its certificate.
-		return resource.PropertyMap{"stdout": resource.NewProperty(MockKeyPEM + MockCertPEM)}
+		return resource.PropertyMap{"stdout": resource.NewProperty(mockKeyPEM + mockCertPEM)}
 	}
 	return nil
 }

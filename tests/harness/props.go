@@ -53,9 +53,6 @@ func Bool(v resource.PropertyValue) bool {
 	return false
 }
 
-// IsSecret reports whether a value is marked secret.
-func IsSecret(v resource.PropertyValue) bool { return v.IsSecret() }
-
 // Label returns a docker container label's value, or "".
 func Label(c Resource, label string) string {
 	for _, l := range Arr(c.Inputs["labels"]) {

@@ -70,7 +70,7 @@ func TestGrafanaPasswordRotationTriggersOnlyOnASecretChange(t *testing.T) {
 	for _, u := range harness.Arr(containerOf(t, first, config.Grafana).Inputs["uploads"]) {
 		content := harness.Obj(u)["content"]
 		if harness.Str(harness.Obj(u)["file"]) == "/run/secrets/grafana-admin-password" {
-			assert.True(t, harness.IsSecret(content), "the password upload is secret")
+			assert.True(t, content.IsSecret(), "the password upload is secret")
 			return
 		}
 	}

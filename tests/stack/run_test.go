@@ -17,9 +17,3 @@ func run(t *testing.T, stackName string) *harness.Recording {
 	return rec
 }
 
-func TestDevAndProdRun(t *testing.T) {
-	for _, stackName := range []string{"dev", "prod"} {
-		rec := run(t, stackName)
-		require.NotEmpty(t, rec.OfType(containerType), stackName)
-	}
-}

@@ -16,4 +16,3 @@ func run(t *testing.T, stackName string) *harness.Recording {
 	require.NoError(t, err)
 	return rec
 }
-

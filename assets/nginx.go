@@ -1,0 +1,10 @@
+package assets
+
+import _ "embed"
+
+// NginxApplyConfig is the script every nginx container (gateway, nginx_mon,
+// dev edge) carries: it installs a pushed config only after `nginx -t`
+// accepts it, then reloads the running master.
+//
+//go:embed nginx/apply-config.sh
+var NginxApplyConfig string

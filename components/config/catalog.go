@@ -53,7 +53,7 @@ var Defaults = map[string]Default{
 	Gateway:          {Service, "nginx:1.27.3-alpine", res(500, 100, 256, 64)},
 	RedisExporter:    {Service, "oliver006/redis_exporter:v1.66.0-alpine", res(250, 100, 128, 64)},
 	MySQLExporter:    {Service, "prom/mysqld-exporter:v0.16.0", res(250, 100, 128, 64)},
-	GatewayExporter:  {Service, "ghcr.io/martin-helmich/prometheus-nginxlog-exporter/exporter:v1.11.0", res(250, 100, 128, 64)},
+	GatewayExporter:  {Service, "quay.io/martinhelmich/prometheus-nginxlog-exporter:v1.11.0", res(250, 100, 128, 64)},
 	Prometheus:       {Monitoring, "prom/prometheus:v3.0.1", res(500, 250, 512, 256)},
 	Grafana:          {Monitoring, "grafana/grafana:11.4.0", res(500, 250, 512, 256)},
 	Zipkin:           {Monitoring, "openzipkin/zipkin:3.4.2", res(500, 250, 512, 256)},

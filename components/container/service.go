@@ -102,7 +102,6 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 	args := &docker.ContainerArgs{
 		Name:    pulumi.String(containerName),
 		Image:   imageID,
-		Command: pulumi.ToStringArray(s.Command),
 		Envs:    envs(s),
 		Restart: pulumi.String(restart),
 		// Memory is the hard limit; MemorySwap equal to it means no swap (the
@@ -126,6 +125,12 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 		Uploads:      uploads(s.Files),
 		Labels:       labels(s.Labels),
 		ReadOnly:     pulumi.Bool(s.ReadOnlyRootFS),
+	}
+	// command and entrypoint are optional-computed: an empty list would be
+	// read back as the image's own CMD/ENTRYPOINT and replace the container
+	// on every up, so they are sent only with real values.
+	if len(s.Command) > 0 {
+		args.Command = pulumi.ToStringArray(s.Command)
 	}
 	if len(s.Entrypoint) > 0 {
 		args.Entrypoints = pulumi.ToStringArray(s.Entrypoint)

@@ -90,7 +90,13 @@ func NewHost(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 		Labels: docker.NetworkLabelArray{docker.NetworkLabelArgs{Label: pulumi.String("com.jiucom.managed-by"), Value: pulumi.String("pulumi")}},
 	}
 	if args.Subnet != "" {
-		network.IpamConfigs = docker.NetworkIpamConfigArray{docker.NetworkIpamConfigArgs{Subnet: pulumi.String(args.Subnet)}}
+		// The engine fills in the gateway when none is sent, and the
+		// provider would then read back a value the program never set.
+		prefix := netip.MustParsePrefix(args.Subnet).Masked()
+		network.IpamConfigs = docker.NetworkIpamConfigArray{docker.NetworkIpamConfigArgs{
+			Subnet:  pulumi.String(prefix.String()),
+			Gateway: pulumi.String(prefix.Addr().Next().String()),
+		}}
 	}
 	h.Network, err = docker.NewNetwork(ctx, name+"-network", network, onEngine...)
 	if err != nil {

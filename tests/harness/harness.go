@@ -33,6 +33,13 @@ type Resource struct {
 	DeleteFirst  bool
 	// Protect makes `pulumi destroy` refuse to run while the resource exists.
 	Protect bool
+	// IgnoreChanges are the input paths a later update keeps from the state.
+	IgnoreChanges []string
+	// ID is what the mock provider assigned: it changes with the inputs, as a
+	// replaced resource's ID does.
+	ID string
+	// Outputs are the state as the real provider reads it back (ReadBack).
+	Outputs resource.PropertyMap
 }
 
 // Recording is everything a program run registered.
@@ -91,6 +98,10 @@ type mocks struct {
 	rec            *Recording
 }
 
+// imageNames maps the mock image IDs back to the image names, so a
+// container's read-back knows which image's CMD it would record.
+var imageNames sync.Map
+
 // URN builds a URN the way the engine (and the mock monitor) does: the type
 // is qualified by the parent's type chain unless the parent is the stack.
 func URN(stack, project, parent, typ, name string) string {
@@ -119,16 +130,24 @@ func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 		Protect:      rpc.GetProtect(),
 		DeleteFirst:  rpc.GetDeleteBeforeReplace(),
 	}
-	m.rec.mu.Lock()
-	m.rec.Resources = append(m.rec.Resources, res)
-	m.rec.mu.Unlock()
-	state := args.Inputs.Copy()
+	res.IgnoreChanges = rpc.GetIgnoreChanges()
+	res.ID = args.Name + "-" + fingerprint(Comparable(res))
+	image, _ := imageNames.Load(Str(args.Inputs["image"]))
+	imageName, _ := image.(string)
+	state := ReadBack(args.TypeToken, args.Inputs, imageName)
 	for k, v := range computedOutputs(args.TypeToken, args.Name, args.Inputs) {
 		if _, set := state[k]; !set {
 			state[k] = v
 		}
 	}
-	return args.Name + "-id", state, nil
+	if id := Str(state["imageId"]); id != "" && args.TypeToken == "docker:index/remoteImage:RemoteImage" {
+		imageNames.Store(id, Str(args.Inputs["name"]))
+	}
+	res.Outputs = state
+	m.rec.mu.Lock()
+	m.rec.Resources = append(m.rec.Resources, res)
+	m.rec.mu.Unlock()
+	return res.ID, state, nil
 }
 
 func (m mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
@@ -155,7 +174,8 @@ func computedOutputs(typ, name string, in resource.PropertyMap) resource.Propert
 	case "gcp:compute/subnetwork:Subnetwork":
 		return resource.PropertyMap{"selfLink": resource.NewProperty(fmt.Sprintf("projects/%s/regions/%s/subnetworks/%s", project, Str(in["region"]), name))}
 	case "docker:index/remoteImage:RemoteImage":
-		return resource.PropertyMap{"imageId": resource.NewProperty("sha256:" + name)}
+		// A new image reference (or build) is a new image.
+		return resource.PropertyMap{"imageId": resource.NewProperty("sha256:" + fingerprint(in))}
 	case "gcp:compute/address:Address":
 		return resource.PropertyMap{"address": resource.NewProperty("203.0.113.10")}
 	case "gcp:serviceaccount/account:Account":

@@ -1,0 +1,61 @@
+package harness
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Comparable is what a later `pulumi up` diffs for res: its inputs with the
+// ignoreChanges paths blanked, since the engine keeps those from the state.
+func Comparable(res Resource) resource.PropertyMap {
+	in := res.Inputs.Copy()
+	for _, p := range res.IgnoreChanges {
+		path, err := resource.ParsePropertyPath(p)
+		if err != nil {
+			continue
+		}
+		obj := resource.NewProperty(in)
+		if _, found := path.Get(obj); found {
+			path.Set(obj, resource.NewNullProperty())
+		}
+	}
+	return in
+}
+
+// fingerprint is a short stable digest of a property map.
+func fingerprint(m resource.PropertyMap) string {
+	raw, err := json.Marshal(m.Mappable())
+	if err != nil {
+		panic("harness: inputs do not marshal: " + err.Error())
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:6])
+}
+
+// Changed lists, by URN, the resources whose comparable inputs differ
+// between two runs of the program, plus those only one run has: what a
+// `pulumi up` from the first state to the second would touch.
+func Changed(before, after *Recording) []string {
+	old := map[string]Resource{}
+	for _, r := range before.Resources {
+		old[r.URN] = r
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range after.Resources {
+		seen[r.URN] = true
+		prev, ok := old[r.URN]
+		if !ok || fingerprint(Comparable(prev)) != fingerprint(Comparable(r)) {
+			out = append(out, r.URN)
+		}
+	}
+	for _, r := range before.Resources {
+		if !seen[r.URN] {
+			out = append(out, r.URN)
+		}
+	}
+	return out
+}

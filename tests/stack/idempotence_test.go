@@ -1,0 +1,51 @@
+package stack_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/tests/harness"
+)
+
+// The offline form of `pulumi preview --expect-no-changes` right after an
+// `up`: for every input the program sends, the provider's read-back (the
+// model in harness.ReadBack) must hold the same value. A property that
+// differs is a diff on every preview, and for a docker container nearly
+// every diff is a replacement.
+func TestEveryInputIsReadBackUnchanged(t *testing.T) {
+	for _, stackName := range []string{"dev", "prod"} {
+		t.Run(stackName, func(t *testing.T) {
+			rec := run(t, stackName)
+			var drift []string
+			for _, r := range rec.Resources {
+				if !r.Custom {
+					continue
+				}
+				for key, sent := range harness.Comparable(r) {
+					if sent.IsNull() {
+						continue // ignoreChanges: kept from the state
+					}
+					if stored := r.Outputs[key]; !stored.DeepEquals(sent) {
+						drift = append(drift, fmt.Sprintf("%s %s: sent %v, read back %v", r.Name, key, sent, stored))
+					}
+				}
+			}
+			slices.Sort(drift)
+			assert.Empty(t, drift, "properties that would show a diff on the next preview")
+		})
+	}
+}
+
+// The model knows the CMD and ENTRYPOINT of every image the platform pins,
+// so a container that sends no command is checked against the real default.
+func TestReadBackModelKnowsEveryPinnedImage(t *testing.T) {
+	for service, d := range config.Defaults {
+		if d.Image != "" {
+			assert.True(t, harness.KnowsImage(d.Image), "record %s's image %s in harness.imageDefaults", service, d.Image)
+		}
+	}
+}

@@ -8,3 +8,9 @@ import _ "embed"
 //
 //go:embed nginx/apply-config.sh
 var NginxApplyConfig string
+
+// NginxReloadContainer runs where `pulumi up` runs and drives
+// apply-config.sh inside a running nginx container through the docker CLI.
+//
+//go:embed nginx/reload-container.sh
+var NginxReloadContainer string

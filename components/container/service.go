@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pulumi/pulumi-command/sdk/go/command/local"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -17,6 +18,8 @@ type Service struct {
 	pulumi.ResourceState
 
 	Container *docker.Container
+	// Reload applies the live config to the running container (nil without one).
+	Reload *local.Command
 	// ContainerName is the name other containers on the network resolve.
 	ContainerName pulumi.StringOutput `pulumi:"containerName"`
 	ImageID       pulumi.StringOutput `pulumi:"imageId"`
@@ -53,15 +56,25 @@ func NewService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	if err != nil {
 		return nil, fmt.Errorf("container %s: image: %w", name, err)
 	}
-	c, err := docker.NewContainer(ctx, name+"-container", containerArgs(args.ContainerName, args.Spec, image.ImageId),
-		pulumi.Parent(svc),
+	spec := args.Spec
+	containerOpts := []pulumi.ResourceOption{pulumi.Parent(svc),
 		// Replacing a stateful container must stop the old one first: two
 		// mysqld processes on one data volume corrupt it.
-		pulumi.DeleteBeforeReplace(true))
+		pulumi.DeleteBeforeReplace(true)}
+	if spec.LiveConfig != nil {
+		spec.Files = append(liveConfigUploads(spec.LiveConfig), spec.Files...)
+		containerOpts = append(containerOpts, liveConfigIgnore)
+	}
+	c, err := docker.NewContainer(ctx, name+"-container", containerArgs(args.ContainerName, spec, image.ImageId), containerOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("container %s: %w", name, err)
 	}
 	svc.Container = c
+	if spec.LiveConfig != nil {
+		if svc.Reload, err = newReload(ctx, name, args.ContainerName, spec.LiveConfig, svc); err != nil {
+			return nil, err
+		}
+	}
 	svc.ContainerName = c.Name
 	svc.ImageID = image.ImageId
 	if err := ctx.RegisterResourceOutputs(svc, pulumi.Map{
@@ -125,6 +138,9 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 		Uploads:      uploads(s.Files),
 		Labels:       labels(s.Labels),
 		ReadOnly:     pulumi.Bool(s.ReadOnlyRootFS),
+	}
+	if s.StopGrace > 0 {
+		args.DestroyGraceSeconds = pulumi.Int(int(s.StopGrace.Seconds()))
 	}
 	// command and entrypoint are optional-computed: an empty list would be
 	// read back as the image's own CMD/ENTRYPOINT and replace the container

@@ -28,9 +28,12 @@ type Spec struct {
 	Mounts    []Mount
 	// Files are uploaded into the container before it starts; a content change
 	// replaces only this container.
-	Files     []File
-	Health    Healthcheck
-	Resources config.Resources
+	Files []File
+	// LiveConfig, for nginx, is applied by a graceful reload instead of a
+	// replacement (see LiveConfig).
+	LiveConfig *LiveConfig
+	Health     Healthcheck
+	Resources  config.Resources
 	// Restart defaults to unless-stopped.
 	Restart string
 	// Network and Aliases attach the container to its host's bridge network.
@@ -46,7 +49,10 @@ type Spec struct {
 	PidMode string
 	// WaitTimeout bounds how long `pulumi up` waits for the healthcheck to pass.
 	WaitTimeout time.Duration
-	Labels      map[string]string
+	// StopGrace is how long a replaced container gets to finish in-flight
+	// work after SIGTERM before it is killed (Docker's default: 10 s).
+	StopGrace time.Duration
+	Labels    map[string]string
 }
 
 // Build is a local docker build context producing Spec.Image.

@@ -48,5 +48,8 @@ func Validate(s Spec) error {
 			errs = append(errs, fmt.Errorf("file %q needs a path and content", f.Path))
 		}
 	}
+	if c := s.LiveConfig; c != nil && (c.Path == "" || c.Content == nil || c.Engine == "") {
+		errs = append(errs, errors.New("a live config needs a path, content and the docker endpoint its reload uses"))
+	}
 	return errors.Join(errs...)
 }

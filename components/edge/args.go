@@ -91,10 +91,12 @@ type ContainerArgs struct {
 	// Resources are the container's limits and reservations; zero means the
 	// catalog default for the edge.
 	Resources config.Resources
-	// Upstreams are the home nginx containers the edge resolves by name.
-	// nginx resolves names only when it starts, so their IDs are appended to
-	// the uploaded config as a comment: replacing one replaces the edge.
+	// Upstreams are the home nginx containers the edge resolves by name;
+	// replacing one reloads the edge.
 	Upstreams []pulumi.IDOutput
+	// Engine is the docker endpoint of the inherited provider; the reload
+	// reaches the container through it.
+	Engine string
 }
 
 // Args configures the edge. See validate for what each mode requires.

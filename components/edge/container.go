@@ -12,12 +12,19 @@ import (
 const containerName = "jiucom-edge"
 
 // containerSpec is the edge nginx as a platform service: the same building
-// block, limits and hardening as every other container.
+// block, limits and hardening as every other container. nginx resolves the
+// home nginx names when it loads its config, so a replaced home nginx
+// reloads the edge rather than replacing it.
 func containerSpec(c ContainerArgs, config string) container.Spec {
 	return container.Spec{
 		Image:   c.Image,
 		Network: c.Network,
-		Files:   []container.File{{Path: "/etc/nginx/nginx.conf", Content: withUpstreamIDs(config, c.Upstreams)}},
+		LiveConfig: &container.LiveConfig{
+			Path:      "/etc/nginx/nginx.conf",
+			Content:   pulumi.String(config),
+			Upstreams: c.Upstreams,
+			Engine:    c.Engine,
+		},
 		// The edge is a public entry point: it listens on every address.
 		Ports: []container.Port{
 			{Internal: 443, External: c.HTTPSPort, HostIP: "0.0.0.0"},
@@ -32,24 +39,9 @@ func containerSpec(c ContainerArgs, config string) container.Spec {
 	}
 }
 
-// withUpstreamIDs appends the upstream containers' IDs to the config as a
-// comment; the nginx config itself stays identical to the other modes.
-func withUpstreamIDs(config string, ids []pulumi.IDOutput) pulumi.StringOutput {
-	inputs := make([]any, len(ids))
-	for i, id := range ids {
-		inputs[i] = id
-	}
-	return pulumi.All(inputs...).ApplyT(func(v []any) string {
-		for _, id := range v {
-			config += fmt.Sprintf("# upstream container %s\n", id)
-		}
-		return config
-	}).(pulumi.StringOutput)
-}
-
 // deployContainer runs the rendered config in nginx on the docker host of the
-// inherited provider. A config change replaces the container; its healthcheck
-// (Wait) fails `pulumi up` if the new one does not come up.
+// inherited provider. Its healthcheck (Wait) fails `pulumi up` if the
+// container does not come up; a config nginx refuses fails the reload.
 func (e *Edge) deployContainer(ctx *pulumi.Context, name string, c ContainerArgs, config string) error {
 	_, err := container.NewService(ctx, name+"-nginx", &container.Args{ContainerName: containerName, Spec: containerSpec(c, config)}, pulumi.Parent(e))
 	if err != nil {

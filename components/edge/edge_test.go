@@ -227,7 +227,7 @@ func containerArgs() edge.Args {
 		Mode:        edge.ModeContainer,
 		Routes:      routes,
 		SourceAddrs: []string{"172.30.0.0/16"},
-		Container:   edge.ContainerArgs{Network: pulumi.String("jiucom-network")},
+		Container:   edge.ContainerArgs{Network: pulumi.String("jiucom-network"), Engine: "unix:///var/run/docker.sock"},
 	}
 }
 
@@ -247,10 +247,13 @@ func TestEveryModeGetsTheSameConfig(t *testing.T) {
 
 	rec, out := deploy(t, containerArgs())
 	assert.Equal(t, want, out.Config)
+	// The container starts with the config and the script its reload runs;
+	// the reload pushes the same bytes on stdin.
 	uploads := rec.named(t, "edge-nginx-container").Inputs["uploads"].ArrayValue()
-	require.Len(t, uploads, 1)
+	require.Len(t, uploads, 2)
 	assert.Equal(t, "/etc/nginx/nginx.conf", uploads[0].ObjectValue()["file"].StringValue())
 	assert.Equal(t, want, uploads[0].ObjectValue()["content"].StringValue())
+	assert.Equal(t, want, rec.named(t, "edge-nginx-reload").Inputs["stdin"].StringValue())
 }
 
 func TestSSHModeTargetsTheVPS(t *testing.T) {

@@ -39,9 +39,6 @@ type Args struct {
 	AccessLog string
 	// Listen defaults to DefaultListen; tests move it to loopback ports.
 	Listen Listen
-	// UpstreamIDs identify the upstream containers; they only go into a
-	// comment, so that replacing one changes the config and the gateway.
-	UpstreamIDs []string
 }
 
 // Extra is an extra service routed by path prefix or by host name.

@@ -45,17 +45,6 @@ func TestTLSListenerExpectsProxyProtocolOnlyBehindTheEdge(t *testing.T) {
 
 // A replaced upstream container changes the config, so the gateway (which
 // resolves names only at start) is replaced too.
-func TestUpstreamIdentityIsPartOfTheConfig(t *testing.T) {
-	a := validArgs()
-	a.UpstreamIDs = []string{"c0ffee"}
-	before, err := Render(a)
-	require.NoError(t, err)
-	a.UpstreamIDs = []string{"decade"}
-	after, err := Render(a)
-	require.NoError(t, err)
-	assert.NotEqual(t, before, after)
-}
-
 func TestExporterConfigParsesTheGatewayLogFormat(t *testing.T) {
 	text, err := ExporterConfig()
 	require.NoError(t, err)

@@ -46,6 +46,7 @@ func (d *deployment) edgeProxy() error {
 			Network:   host.NetworkName,
 			Image:     d.cfg.Images[config.EdgeProxy],
 			Resources: d.cfg.Resources[config.EdgeProxy],
+			Engine:    d.cfg.EngineOf(e.ContainerHost).Host.Docker,
 		}
 		for _, service := range []string{config.NginxMon, config.Gateway} {
 			for _, s := range d.p.Services[service] {

@@ -86,31 +86,24 @@ func gateway(d *deployment) error {
 		if err := gatewayconf.Validate(args); err != nil {
 			return fmt.Errorf("stack: %w", err)
 		}
-		// The config waits for the edge's address (known after the VM exists)
-		// and names the upstream containers, so replacing one replaces the
-		// gateway: nginx resolves upstream names only when it starts.
-		inputs := []any{d.edgeSources()}
-		for _, service := range d.gatewayUpstreams() {
-			for _, s := range d.p.Services[service] {
-				inputs = append(inputs, s.Container.ID())
-			}
-		}
-		conf := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		// The config waits for the edge's address (known after the VM
+		// exists). nginx resolves the upstream names (and the exporter's
+		// syslog address) when it loads the config, so a replaced upstream
+		// reloads the running gateway instead of replacing it.
+		conf := d.edgeSources().ApplyT(func(sources []string) (string, error) {
 			a := args
-			a.EdgeAddrs = v[0].([]string)
-			for _, id := range v[1:] {
-				a.UpstreamIDs = append(a.UpstreamIDs, string(id.(pulumi.ID)))
-			}
+			a.EdgeAddrs = sources
 			return gatewayconf.Render(a)
 		}).(pulumi.StringOutput)
-		spec := container.Spec{
-			Files:  append([]container.File{{Path: gatewayConfPath, Content: conf}}, cert.Files...),
-			Mounts: cert.Mounts,
-			Ports:  d.gatewayPorts(in),
-			Health: httpHealth("http://127.0.0.1/health", 10*time.Second),
-			CapAdd: container.NginxCaps,
-		}
 		after := append(d.gatewayUpstreams(), config.GatewayExporter)
+		spec := container.Spec{
+			LiveConfig: d.liveConfig(in, gatewayConfPath, conf, after...),
+			Files:      cert.Files,
+			Mounts:     cert.Mounts,
+			Ports:      d.gatewayPorts(in),
+			Health:     httpHealth("http://127.0.0.1/health", 10*time.Second),
+			CapAdd:     container.NginxCaps,
+		}
 		if err := d.run(in, spec, after...); err != nil {
 			return err
 		}

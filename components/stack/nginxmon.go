@@ -36,14 +36,16 @@ func nginxMon(d *deployment) error {
 		a.RealIP, a.HTTPRealIP = snippets[0].(string), snippets[1].(string)
 		return nginxmon.Render(a)
 	}).(pulumi.StringOutput)
-	files = append(files, container.File{Path: nginxmon.ConfigPath, Content: conf})
 	return d.runPlaced(config.NginxMon, func(in instance) container.Spec {
 		return container.Spec{
-			Files:  files,
-			Mounts: mounts,
-			Ports:  d.nginxMonPorts(in),
-			Health: httpHealth("http://127.0.0.1/healthz", 10*time.Second),
-			CapAdd: container.NginxCaps,
+			// nginx resolves Grafana when it loads the config: a replaced
+			// Grafana reloads nginx_mon, so it never keeps a stale address.
+			LiveConfig: d.liveConfig(in, nginxmon.ConfigPath, conf, config.Grafana),
+			Files:      files,
+			Mounts:     mounts,
+			Ports:      d.nginxMonPorts(in),
+			Health:     httpHealth("http://127.0.0.1/healthz", 10*time.Second),
+			CapAdd:     container.NginxCaps,
 		}
 	}, config.Grafana)
 }

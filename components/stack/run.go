@@ -41,6 +41,13 @@ func (d *deployment) placed(service string) []instance {
 // run registers one instance on its engine with the stack's image, limits and
 // network applied, after every instance of the services it waits for.
 func (d *deployment) run(in instance, spec container.Spec, after ...string) error {
+	_, err := d.start(in, spec, nil, after...)
+	return err
+}
+
+// start is run that also waits for the resources in previous (the replica
+// before it) and returns the service.
+func (d *deployment) start(in instance, spec container.Spec, previous []pulumi.Resource, after ...string) (*container.Service, error) {
 	host := d.hostFor(in.role)
 	if spec.Image == "" {
 		spec.Image = d.cfg.Images[in.service]
@@ -49,19 +56,30 @@ func (d *deployment) run(in instance, spec container.Spec, after ...string) erro
 	spec.Network = host.NetworkName
 	spec.Labels = map[string]string{"com.jiucom.service": in.service, "com.jiucom.role": string(in.role)}
 	svc, err := container.NewService(d.ctx, in.name, &container.Args{ContainerName: in.containerName, Spec: spec},
-		host.On(), pulumi.DependsOn(d.containersOf(after...)))
+		host.On(), pulumi.DependsOn(append(d.containersOf(after...), previous...)))
 	if err != nil {
-		return fmt.Errorf("stack: %w", err)
+		return nil, fmt.Errorf("stack: %w", err)
 	}
 	d.p.Services[in.service] = append(d.p.Services[in.service], svc)
-	return nil
+	return svc, nil
 }
 
 // runPlaced runs every replica of a placed service with the same spec.
+// Replicas roll one at a time: each waits for the one before it (healthy,
+// and announced to the gateway), so a new image never takes them all down
+// at once and the gateway always has a healthy one to route to.
 func (d *deployment) runPlaced(service string, spec func(instance) container.Spec, after ...string) error {
-	for _, in := range d.placed(service) {
-		if err := d.run(in, spec(in), after...); err != nil {
+	var previous []pulumi.Resource
+	instances := d.placed(service)
+	for i, in := range instances {
+		svc, err := d.start(in, spec(in), previous, after...)
+		if err != nil {
 			return err
+		}
+		if i < len(instances)-1 {
+			if previous, err = d.rollingStep(in, svc); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

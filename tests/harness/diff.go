@@ -11,18 +11,45 @@ import (
 // Comparable is what a later `pulumi up` diffs for res: its inputs with the
 // ignoreChanges paths blanked, since the engine keeps those from the state.
 func Comparable(res Resource) resource.PropertyMap {
-	in := res.Inputs.Copy()
-	for _, p := range res.IgnoreChanges {
+	return WithoutPaths(res.Inputs, res.IgnoreChanges)
+}
+
+// WithoutPaths is a copy of m with the property paths set to null.
+func WithoutPaths(m resource.PropertyMap, paths []string) resource.PropertyMap {
+	out := deepCopy(resource.NewProperty(m)).ObjectValue()
+	for _, p := range paths {
 		path, err := resource.ParsePropertyPath(p)
 		if err != nil {
-			continue
+			panic("harness: bad property path " + p)
 		}
-		obj := resource.NewProperty(in)
+		obj := resource.NewProperty(out)
 		if _, found := path.Get(obj); found {
 			path.Set(obj, resource.NewNullProperty())
 		}
 	}
-	return in
+	return out
+}
+
+// deepCopy copies arrays, objects and secrets, so blanking a path never
+// touches the recorded inputs.
+func deepCopy(v resource.PropertyValue) resource.PropertyValue {
+	switch {
+	case v.IsArray():
+		out := make([]resource.PropertyValue, len(v.ArrayValue()))
+		for i, e := range v.ArrayValue() {
+			out[i] = deepCopy(e)
+		}
+		return resource.NewProperty(out)
+	case v.IsObject():
+		out := resource.PropertyMap{}
+		for k, e := range v.ObjectValue() {
+			out[k] = deepCopy(e)
+		}
+		return resource.NewProperty(out)
+	case v.IsSecret():
+		return resource.MakeSecret(deepCopy(v.SecretValue().Element))
+	}
+	return v
 }
 
 // fingerprint is a short stable digest of a property map.

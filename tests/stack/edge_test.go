@@ -1,9 +1,11 @@
 package stack_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -35,10 +37,18 @@ func TestDevEdgeIsAContainerStartedAfterHomeNginx(t *testing.T) {
 	conf := harness.Str(harness.Obj(harness.Arr(edge.Inputs["uploads"])[0])["content"])
 	assert.Contains(t, conf, "jiucom-nginx-mon:443", "monitoring names go to nginx_mon over the docker network")
 	assert.Contains(t, conf, "jiucom-gateway:80")
-	// nginx resolves upstream names at start: a replaced home nginx must
-	// replace the edge, so their container IDs are part of its config.
-	assert.Contains(t, conf, "# upstream container gateway-container-id")
-	assert.Contains(t, conf, "# upstream container nginx-mon-container-id")
+	// nginx resolves upstream names when it loads its config: a replaced
+	// home nginx reloads the edge, so their container IDs trigger its reload
+	// (and nothing of them is in the container's own inputs).
+	reload, ok := rec.Named("command:local:Command", "edge-nginx-reload")
+	require.True(t, ok)
+	assert.Equal(t, conf, harness.Str(reload.Inputs["stdin"]), "the reload pushes the same config")
+	triggers := harness.Arr(reload.Inputs["triggers"])
+	for _, home := range []string{config.Gateway, config.NginxMon} {
+		homeContainers, _ := containersOf(rec, home)
+		assert.Contains(t, triggers, resource.NewProperty(homeContainers[0].ID), "a replaced %s reloads the edge", home)
+		assert.NotContains(t, fmt.Sprint(edge.Inputs), homeContainers[0].ID)
+	}
 	network, _ := rec.Named("docker:index/network:Network", "monitoring-service-network")
 	assert.Equal(t, "172.31.250.0/24", harness.Str(harness.Obj(harness.Arr(network.Inputs["ipamConfigs"])[0])["subnet"]),
 		"the shared network's range is what home nginx trusts")

@@ -10,12 +10,16 @@ import (
 )
 
 // liveConfig is a home nginx's config, applied by a graceful reload on
-// every change of the config or of the upstream services' containers.
+// every change of the config or of an upstream container it resolves by
+// name: one on its own engine. Upstreams on other hosts are reached at a
+// fixed LAN address and port, which a replacement does not move.
 func (d *deployment) liveConfig(in instance, path string, conf pulumi.StringInput, upstreams ...string) *container.LiveConfig {
 	c := &container.LiveConfig{Path: path, Content: conf, Engine: d.cfg.EngineOf(in.role).Host.Docker}
 	for _, service := range upstreams {
-		for _, s := range d.p.Services[service] {
-			c.Upstreams = append(c.Upstreams, s.Container.ID())
+		for i, s := range d.p.Services[service] {
+			if d.cfg.SameEngine(in.role, d.placed(service)[i].role) {
+				c.Upstreams = append(c.Upstreams, s.Container.ID())
+			}
 		}
 	}
 	return c

@@ -97,6 +97,9 @@ func redis(d *deployment) error {
 	})
 }
 
+// appStopGrace is how long a replaced app replica may drain.
+const appStopGrace = 20 * time.Second
+
 func app(d *deployment) error {
 	cfg := d.cfg
 	return d.runPlaced(config.App, func(in instance) container.Spec {
@@ -122,6 +125,10 @@ func app(d *deployment) error {
 			Ports:       d.lanPorts(in),
 			Health:      httpHealth("http://127.0.0.1:8080/api/v1/actuator/health", 120*time.Second),
 			WaitTimeout: 300 * time.Second,
+			// A replaced replica gets SIGTERM and time to finish its
+			// in-flight requests (Spring Boot's graceful shutdown) while the
+			// gateway already retries new ones on the other replicas.
+			StopGrace: appStopGrace,
 		}
 		if cfg.App.Build != "" {
 			spec.Build = &container.Build{Context: cfg.App.Build}

@@ -15,11 +15,12 @@ lint:
 dev-up:
 	./assets/dev-up.sh
 
-# Tear a stack down: make destroy STACK=dev. The data volumes stay unless
-# DELETE_DATA=yes (see README "Teardown").
+# Tear a stack down: make destroy STACK=dev asks before every change;
+# CONFIRM=dev (the stack name again) answers yes, for scripts and CI. The
+# data volumes stay unless DELETE_DATA=yes (see README "Teardown").
 destroy:
 	@test -n "$(STACK)" || { echo "make destroy: name the stack, e.g. make destroy STACK=dev" >&2; exit 2; }
-	./assets/teardown/destroy.sh $(STACK) $(if $(filter yes,$(DELETE_DATA)),--delete-data)
+	./assets/teardown/destroy.sh $(STACK) $(if $(filter yes,$(DELETE_DATA)),--delete-data) $(if $(CONFIRM),--confirm=$(CONFIRM))
 
 # Regenerate tests/testdata/metrics from Debian's exporters (by hand, not CI).
 inventory:

@@ -30,6 +30,9 @@ yes=()
 if [ -n "$confirm" ]; then
   [ "$confirm" = "$stack" ] || die "confirmation \"$confirm\" does not match the stack name \"$stack\": nothing was changed"
   yes=(--yes)
+elif [ ! -t 0 ] || [ ! -t 1 ]; then
+  # pulumi cannot ask without a terminal and would stop half-way.
+  die "no terminal to confirm on: pass --confirm=$stack (make destroy STACK=$stack CONFIRM=$stack); nothing was changed"
 fi
 command -v pulumi >/dev/null || die "install the Pulumi CLI first (see README prerequisites)"
 # `make dev-up` keeps a generated passphrase beside its local state; the

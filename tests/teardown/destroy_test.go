@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/tests/harness"
+	"github.com/jiucom/jiucom-infra/tests/tooltest"
 )
 
 // fakePulumi logs every call, answers the two reads the script makes, and
@@ -29,10 +30,15 @@ esac
 
 func destroy(t *testing.T, fail string, args ...string) (calls []string, output string, err error) {
 	t.Helper()
+	return runFake(t, fail, exec.Command(filepath.Join(harness.Root(), "assets", "teardown", "destroy.sh"), args...))
+}
+
+// runFake runs cmd with the stand-in pulumi first on PATH and no terminal.
+func runFake(t *testing.T, fail string, cmd *exec.Cmd) (calls []string, output string, err error) {
+	t.Helper()
 	bin := t.TempDir()
 	log := filepath.Join(bin, "calls.log")
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "pulumi"), []byte(fakePulumi), 0o755))
-	cmd := exec.Command(filepath.Join(harness.Root(), "assets", "teardown", "destroy.sh"), args...)
 	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_LOG="+log, "FAKE_FAIL="+fail)
 	out, err := cmd.CombinedOutput()
 	data, readErr := os.ReadFile(log)
@@ -75,10 +81,36 @@ func TestFailedUpNeverDestroys(t *testing.T) {
 	assert.Equal(t, "config set retainDataOnDestroy true -s dev", calls[len(calls)-1], "stack file restored")
 }
 
-func TestWithoutConfirmationPulumiAsks(t *testing.T) {
-	calls, out, err := destroy(t, "", "dev")
+// At a terminal, without a typed confirmation, pulumi asks (no --yes).
+// script(1) gives the run a pseudo-terminal.
+func TestWithoutConfirmationPulumiAsksAtATerminal(t *testing.T) {
+	scriptBin := tooltest.Require(t, "script")
+	destroySh := filepath.Join(harness.Root(), "assets", "teardown", "destroy.sh")
+	calls, out, err := runFake(t, "", exec.Command(scriptBin, "-qec", destroySh+" dev", "/dev/null"))
 	require.NoError(t, err, out)
 	assert.Equal(t, "destroy -s dev", calls[len(calls)-1], "no --yes without a typed confirmation")
+}
+
+// Without a terminal (a script, a CI job) nothing can be asked: the script
+// refuses before calling pulumi and says how to confirm.
+func TestWithoutATerminalConfirmationIsRequired(t *testing.T) {
+	calls, out, err := destroy(t, "", "dev")
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.ExitCode())
+	assert.Empty(t, calls)
+	assert.Contains(t, out, "make destroy STACK=dev CONFIRM=dev")
+}
+
+// The README's non-interactive teardown: make destroy STACK=dev CONFIRM=dev.
+func TestMakeDestroyWithConfirmRunsWithoutATerminal(t *testing.T) {
+	makeBin := tooltest.Require(t, "make")
+	cmd := exec.Command(makeBin, "-s", "destroy", "STACK=dev", "CONFIRM=dev")
+	cmd.Dir = harness.Root()
+	calls, out, err := runFake(t, "", cmd)
+	require.NoError(t, err, out)
+	assert.Equal(t, "destroy -s dev --yes", calls[len(calls)-1])
+	assert.NotContains(t, calls, "config set retainDataOnDestroy false -s dev", "the data volumes stay")
 }
 
 func TestRefusesBeforeTouchingAnything(t *testing.T) {

@@ -1,3 +1,4 @@
+#!/bin/sh
 # Run by a command:local resource where `pulumi up` runs, with the docker CLI
 # talking to DOCKER_HOST (the same endpoint as the host's docker provider).
 # It applies the config on stdin to the running nginx container

@@ -66,6 +66,8 @@ func TestConfigRejectsBadInputNamingTheKey(t *testing.T) {
 		{"app without image", "images.app", set(KeyImages, `{}`)},
 		{"tcp docker endpoint", "hosts.monitoring.docker", setJSON(KeyHosts, "monitoring", `{"docker": "tcp://192.168.0.20:2375", "lan": "192.168.0.20", "cpus": 8, "memory": "16GB"}`)},
 		{"ssh endpoint without user", "hosts.service.docker", setJSON(KeyHosts, "service", `{"docker": "ssh://192.168.0.30", "lan": "192.168.0.30", "cpus": 8, "memory": "16GB"}`)},
+		{"start interval not a duration", "hosts.service.startInterval", setJSON(KeyHosts, "service", `{"docker": "ssh://a@b", "lan": "192.168.0.30", "cpus": 8, "memory": "16GB", "startInterval": "soon"}`)},
+		{"start interval above the interval", "hosts.service.startInterval", setJSON(KeyHosts, "service", `{"docker": "ssh://a@b", "lan": "192.168.0.30", "cpus": 8, "memory": "16GB", "startInterval": "30s"}`)},
 		{"LAN is not an address", "hosts.service.lan", setJSON(KeyHosts, "service", `{"docker": "ssh://a@b", "lan": "0.0.0.0", "cpus": 8, "memory": "16GB"}`)},
 		{"missing host", "hosts.service", set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 8, "memory": "16GB"}}`)},
 		{"unknown host role", "hosts.database", setJSON(KeyHosts, "database", `{}`)},

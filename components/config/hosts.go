@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 type rawHost struct {
@@ -15,7 +16,17 @@ type rawHost struct {
 	Memory          Quantity `json:"memory"`
 	RouterHTTPSPort int      `json:"routerHttpsPort"`
 	RouterHTTPPort  int      `json:"routerHttpPort"`
+	StartInterval   *string  `json:"startInterval"`
 }
+
+// DefaultStartInterval is how often a healthcheck runs while its container
+// starts (Docker Engine 25+, API 1.44): a ready service counts as healthy
+// within about a second instead of a whole interval.
+const DefaultStartInterval = time.Second
+
+// maxStartInterval keeps it below the steady-state interval (10 s), which
+// is what an engine without start intervals waits anyway.
+const maxStartInterval = 10 * time.Second
 
 func parseHosts(raw map[string]rawHost, ps *Problems) map[Role]Host {
 	hosts := map[Role]Host{}
@@ -49,9 +60,30 @@ func parseHost(role Role, key string, r rawHost, ps *Problems) Host {
 	if h.MemoryMiB, err = ParseMemoryMiB(string(r.Memory)); err != nil {
 		ps.add(key+".memory", "use a size such as 16GB or 2048MB", "%v", err)
 	}
+	h.StartInterval = parseStartInterval(key+".startInterval", r.StartInterval, ps)
 	checkPort(key+".routerHttpsPort", r.RouterHTTPSPort, true, ps)
 	checkPort(key+".routerHttpPort", r.RouterHTTPPort, true, ps)
 	return h
+}
+
+// parseStartInterval reads a host's healthcheck start interval: "0s" turns
+// it off for an engine older than API 1.44, which would drop the setting and
+// show it as a diff on every preview.
+func parseStartInterval(key string, raw *string, ps *Problems) time.Duration {
+	if raw == nil {
+		return DefaultStartInterval
+	}
+	const fix = `use a duration from "0s" (off, for Docker engines before API 1.44) to "10s", e.g. "1s"`
+	d, err := time.ParseDuration(*raw)
+	switch {
+	case err != nil:
+		ps.add(key, fix, "%q is not a duration", *raw)
+	case d < 0 || d > maxStartInterval:
+		ps.add(key, fix, "%s is outside 0s..10s", d)
+	case d > 0 && d < time.Millisecond:
+		ps.add(key, fix, "%s is below Docker's 1ms minimum", d)
+	}
+	return d
 }
 
 // checkDockerEndpoint accepts only the two transports the product supports:

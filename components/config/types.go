@@ -3,7 +3,11 @@
 // registered, so a user sees every bad value at once with its key and a fix.
 package config
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Stack is one stack's whole configuration, defaults applied.
 type Stack struct {
@@ -42,6 +46,9 @@ type Host struct {
 	// forwarded to this host's nginx :443 and :80; the edge proxies to them.
 	RouterHTTPSPort int
 	RouterHTTPPort  int
+	// StartInterval is the healthcheck interval during a container's start
+	// period on this engine; 0 leaves it unset (engines before API 1.44).
+	StartInterval time.Duration
 }
 
 // Edge modes.

@@ -198,13 +198,19 @@ func healthcheck(h Healthcheck) *docker.ContainerHealthcheckArgs {
 	if retries == 0 {
 		retries = 5
 	}
-	return &docker.ContainerHealthcheckArgs{
+	args := &docker.ContainerHealthcheckArgs{
 		Tests:       pulumi.ToStringArray(h.Test),
 		Interval:    orDefault(h.Interval, 10*time.Second),
 		Timeout:     orDefault(h.Timeout, 5*time.Second),
 		StartPeriod: orDefault(h.StartPeriod, 30*time.Second),
 		Retries:     pulumi.Int(retries),
 	}
+	// Unset unless given: an engine before API 1.44 drops it, and a value
+	// sent but never read back would be a diff on every preview.
+	if h.StartInterval > 0 {
+		args.StartInterval = pulumi.String(h.StartInterval.String())
+	}
+	return args
 }
 
 func ports(ps []Port) docker.ContainerPortArray {

@@ -91,7 +91,10 @@ type Healthcheck struct {
 	Interval    time.Duration
 	Timeout     time.Duration
 	StartPeriod time.Duration
-	Retries     int
+	// StartInterval is the check interval during StartPeriod, so a ready
+	// service is healthy within about a second; 0 leaves it unset.
+	StartInterval time.Duration
+	Retries       int
 }
 
 // NginxCaps are what an nginx master needs to bind :80/:443 and drop to the

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -97,6 +98,8 @@ type ContainerArgs struct {
 	// Engine is the docker endpoint of the inherited provider; the reload
 	// reaches the container through it.
 	Engine string
+	// StartInterval is the engine's healthcheck start interval (0: unset).
+	StartInterval time.Duration
 }
 
 // Args configures the edge. See validate for what each mode requires.

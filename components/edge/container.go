@@ -32,7 +32,8 @@ func containerSpec(c ContainerArgs, config string) container.Spec {
 		},
 		// Host 127.0.0.1 falls to the default server, whose /healthz is the
 		// endpoint monitoring probes on the real edge too.
-		Health:    container.Healthcheck{Test: []string{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/healthz"}},
+		Health: container.Healthcheck{Test: []string{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/healthz"},
+			StartInterval: c.StartInterval},
 		Resources: c.Resources,
 		CapAdd:    container.NginxCaps,
 		Labels:    map[string]string{"com.jiucom.service": "edge"},

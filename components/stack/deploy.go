@@ -52,8 +52,10 @@ func Deploy(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	return d.p, nil
 }
 
-// startOrder is the manual's health-gated order. Each stage's containers wait
-// (docker Wait) until healthy, and later stages depend on them explicitly.
+// startOrder is the order the services are registered in, so each one can
+// name the containers it waits for (docker Wait: until healthy). The waits
+// themselves are per service, the manual's and no more: a service waits for
+// what it names, never for a whole earlier stage.
 var startOrder = [][]func(*deployment) error{
 	{hostAgents, mysql, redis},
 	{app},

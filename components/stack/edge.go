@@ -43,10 +43,11 @@ func (d *deployment) edgeProxy() error {
 		host := d.hostFor(e.ContainerHost)
 		args.SourceAddrs = []string{edgeContainerSubnet}
 		args.Container = edge.ContainerArgs{
-			Network:   host.NetworkName,
-			Image:     d.cfg.Images[config.EdgeProxy],
-			Resources: d.cfg.Resources[config.EdgeProxy],
-			Engine:    d.cfg.EngineOf(e.ContainerHost).Host.Docker,
+			Network:       host.NetworkName,
+			Image:         d.cfg.Images[config.EdgeProxy],
+			Resources:     d.cfg.Resources[config.EdgeProxy],
+			Engine:        d.cfg.EngineOf(e.ContainerHost).Host.Docker,
+			StartInterval: d.cfg.EngineOf(e.ContainerHost).Host.StartInterval,
 		}
 		for _, service := range []string{config.NginxMon, config.Gateway} {
 			for _, s := range d.p.Services[service] {

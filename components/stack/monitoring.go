@@ -71,7 +71,7 @@ func alertmanager(d *deployment) error {
 			Ports:   d.lanPorts(in),
 			Health:  httpHealth("http://127.0.0.1:9093/-/healthy", 10*time.Second),
 		}
-	}, config.App)
+	}) // the manual does not order it: it starts at once
 }
 
 func zipkin(d *deployment) error {
@@ -133,7 +133,7 @@ func blackboxExporter(d *deployment) error {
 			Ports:   d.lanPorts(in),
 			Health:  httpHealth("http://127.0.0.1:9115/-/healthy", 10*time.Second),
 		}
-	}, config.App)
+	}) // probes the edge and the app from outside: needs nothing to start
 }
 
 // dataServices own a named volume each; it outlives `pulumi destroy` unless

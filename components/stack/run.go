@@ -54,6 +54,7 @@ func (d *deployment) start(in instance, spec container.Spec, previous []pulumi.R
 	}
 	spec.Resources = d.cfg.Resources[in.service]
 	spec.Network = host.NetworkName
+	spec.Health.StartInterval = d.cfg.EngineOf(in.role).Host.StartInterval
 	spec.Labels = map[string]string{"com.jiucom.service": in.service, "com.jiucom.role": string(in.role)}
 	svc, err := container.NewService(d.ctx, in.name, &container.Args{ContainerName: in.containerName, Spec: spec},
 		host.On(), pulumi.DependsOn(append(d.containersOf(after...), previous...)))

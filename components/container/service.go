@@ -108,15 +108,12 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 	if wait == 0 {
 		wait = defaultWait
 	}
-	restart := s.Restart
-	if restart == "" {
-		restart = "unless-stopped"
-	}
 	args := &docker.ContainerArgs{
-		Name:    pulumi.String(containerName),
-		Image:   imageID,
-		Envs:    envs(s),
-		Restart: pulumi.String(restart),
+		Name:  pulumi.String(containerName),
+		Image: imageID,
+		// The engine restarts a crashed service, but not one an operator
+		// stopped on purpose.
+		Restart: pulumi.String("unless-stopped"),
 		// Memory is the hard limit; MemorySwap equal to it means no swap (the
 		// container is OOM-killed at its limit) and stops the provider from
 		// reading back 2×Memory as a perpetual diff.
@@ -133,32 +130,35 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 		Healthcheck:  healthcheck(s.Health),
 		Wait:         pulumi.Bool(true),
 		WaitTimeout:  pulumi.Int(int(wait.Seconds())),
-		Ports:        ports(s.Ports),
-		Volumes:      mounts(s.Mounts),
-		Uploads:      uploads(s.Files),
 		Labels:       labels(s.Labels),
 		ReadOnly:     pulumi.Bool(s.ReadOnlyRootFS),
 	}
 	if s.StopGrace > 0 {
 		args.DestroyGraceSeconds = pulumi.Int(int(s.StopGrace.Seconds()))
 	}
-	// command and entrypoint are optional-computed: an empty list would be
-	// read back as the image's own CMD/ENTRYPOINT and replace the container
-	// on every up, so they are sent only with real values.
+	// Lists are sent only with real values: command and entrypoint are
+	// optional-computed, and an empty one is read back as the image's own
+	// CMD/ENTRYPOINT, which replaced the container on every up.
+	if len(s.Env) > 0 {
+		args.Envs = envs(s.Env)
+	}
+	if len(s.Ports) > 0 {
+		args.Ports = ports(s.Ports)
+	}
+	if len(s.Mounts) > 0 {
+		args.Volumes = mounts(s.Mounts)
+	}
+	if len(s.Files) > 0 {
+		args.Uploads = uploads(s.Files)
+	}
 	if len(s.Command) > 0 {
 		args.Command = pulumi.ToStringArray(s.Command)
 	}
 	if len(s.Entrypoint) > 0 {
 		args.Entrypoints = pulumi.ToStringArray(s.Entrypoint)
 	}
-	if s.User != "" {
-		args.User = pulumi.String(s.User)
-	}
 	if s.PidMode != "" {
 		args.PidMode = pulumi.String(s.PidMode)
-	}
-	if len(s.Tmpfs) > 0 {
-		args.Tmpfs = pulumi.ToStringMap(s.Tmpfs)
 	}
 	if !s.KeepDefaultCaps {
 		args.Capabilities = &docker.ContainerCapabilitiesArgs{
@@ -168,42 +168,42 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 	}
 	if s.Network != nil {
 		args.NetworksAdvanced = docker.ContainerNetworksAdvancedArray{
-			docker.ContainerNetworksAdvancedArgs{Name: s.Network, Aliases: pulumi.ToStringArray(s.Aliases)},
+			docker.ContainerNetworksAdvancedArgs{Name: s.Network},
 		}
 	}
 	return args
 }
 
-// envs renders plain and secret variables in a stable order; a secret value
-// makes the whole list secret in state.
-func envs(s Spec) pulumi.StringArray {
+// envs renders the variables in a stable order. Secrets never go here:
+// they are uploaded as files (Spec.Files).
+func envs(env map[string]string) pulumi.StringArray {
 	var out pulumi.StringArray
-	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
-		out = append(out, pulumi.String(k+"="+s.Env[k]))
-	}
-	for _, k := range slices.Sorted(maps.Keys(s.SecretEnv)) {
-		out = append(out, pulumi.ToSecret(pulumi.Sprintf("%s=%s", k, s.SecretEnv[k])).(pulumi.StringOutput))
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		out = append(out, pulumi.String(k+"="+env[k]))
 	}
 	return out
 }
 
+// The steady-state checks run for the container's whole life: every 10 s,
+// 5 s to answer, unhealthy after 5 failures in a row.
+const (
+	healthInterval    = 10 * time.Second
+	healthTimeout     = 5 * time.Second
+	healthRetries     = 5
+	defaultStartGrace = 30 * time.Second
+)
+
 func healthcheck(h Healthcheck) *docker.ContainerHealthcheckArgs {
-	orDefault := func(d, def time.Duration) pulumi.StringPtrInput {
-		if d == 0 {
-			d = def
-		}
-		return pulumi.String(d.String())
-	}
-	retries := h.Retries
-	if retries == 0 {
-		retries = 5
+	start := h.StartPeriod
+	if start == 0 {
+		start = defaultStartGrace
 	}
 	args := &docker.ContainerHealthcheckArgs{
 		Tests:       pulumi.ToStringArray(h.Test),
-		Interval:    orDefault(h.Interval, 10*time.Second),
-		Timeout:     orDefault(h.Timeout, 5*time.Second),
-		StartPeriod: orDefault(h.StartPeriod, 30*time.Second),
-		Retries:     pulumi.Int(retries),
+		Interval:    pulumi.String(healthInterval.String()),
+		Timeout:     pulumi.String(healthTimeout.String()),
+		StartPeriod: pulumi.String(start.String()),
+		Retries:     pulumi.Int(healthRetries),
 	}
 	// Unset unless given: an engine before API 1.44 drops it, and a value
 	// sent but never read back would be a diff on every preview.

@@ -19,13 +19,9 @@ type Spec struct {
 	Build      *Build
 	Entrypoint []string
 	Command    []string
-	User       string
 	Env        map[string]string
-	// SecretEnv values are kept secret in state; prefer Files for passwords,
-	// since environment variables show in `docker inspect`.
-	SecretEnv map[string]pulumi.StringInput
-	Ports     []Port
-	Mounts    []Mount
+	Ports      []Port
+	Mounts     []Mount
 	// Files are uploaded into the container before it starts; a content change
 	// replaces only this container.
 	Files []File
@@ -34,17 +30,14 @@ type Spec struct {
 	LiveConfig *LiveConfig
 	Health     Healthcheck
 	Resources  config.Resources
-	// Restart defaults to unless-stopped.
-	Restart string
-	// Network and Aliases attach the container to its host's bridge network.
+	// Network attaches the container to its host's bridge network, where
+	// the others resolve it by its container name.
 	Network pulumi.StringInput
-	Aliases []string
 	// CapAdd lists the only capabilities kept; everything else is dropped
 	// unless KeepDefaultCaps is set for an image that needs root's set to start.
 	CapAdd          []string
 	KeepDefaultCaps bool
 	ReadOnlyRootFS  bool
-	Tmpfs           map[string]string
 	// PidMode "host" is reserved for node-exporter (see the policy pack's exceptions).
 	PidMode string
 	// WaitTimeout bounds how long `pulumi up` waits for the healthcheck to pass.
@@ -85,16 +78,15 @@ type File struct {
 	Mode    string
 }
 
-// Healthcheck mirrors Docker's HEALTHCHECK.
+// Healthcheck is Docker's HEALTHCHECK; interval, timeout and retries are the
+// platform's (see healthcheck in service.go).
 type Healthcheck struct {
-	Test        []string
-	Interval    time.Duration
-	Timeout     time.Duration
+	Test []string
+	// StartPeriod is the start-up grace during which failures do not count.
 	StartPeriod time.Duration
 	// StartInterval is the check interval during StartPeriod, so a ready
 	// service is healthy within about a second; 0 leaves it unset.
 	StartInterval time.Duration
-	Retries       int
 }
 
 // NginxCaps are what an nginx master needs to bind :80/:443 and drop to the

@@ -4,12 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 
 	"github.com/jiucom/jiucom-infra/components/config"
 )
-
-var restartPolicies = []string{"no", "on-failure", "always", "unless-stopped"}
 
 // Validate checks a spec before anything is registered.
 func Validate(s Spec) error {
@@ -26,9 +23,6 @@ func Validate(s Spec) error {
 	}
 	if r.CPUReservationMilli > r.CPULimitMilli || r.MemoryReservationMiB > r.MemoryLimitMiB {
 		errs = append(errs, errors.New("a reservation is above its limit"))
-	}
-	if s.Restart != "" && !slices.Contains(restartPolicies, s.Restart) {
-		errs = append(errs, fmt.Errorf("unknown restart policy %q", s.Restart))
 	}
 	for _, p := range s.Ports {
 		if net.ParseIP(p.HostIP) == nil {

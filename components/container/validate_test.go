@@ -24,7 +24,6 @@ func TestValidateRejectsUnsafeSpecs(t *testing.T) {
 		"no healthcheck":         func(s *Spec) { s.Health.Test = nil },
 		"no memory limit":        func(s *Spec) { s.Resources.MemoryLimitMiB = 0 },
 		"reservation over limit": func(s *Spec) { s.Resources.CPUReservationMilli = 600 },
-		"unknown restart":        func(s *Spec) { s.Restart = "sometimes" },
 		"port without address":   func(s *Spec) { s.Ports = []Port{{Internal: 80, External: 80}} },
 		"port out of range":      func(s *Spec) { s.Ports = []Port{{Internal: 80, External: 70000, HostIP: "127.0.0.1"}} },
 		"mount without source":   func(s *Spec) { s.Mounts = []Mount{{Target: "/data"}} },

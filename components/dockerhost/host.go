@@ -72,7 +72,10 @@ func NewHost(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 		return nil, fmt.Errorf("dockerhost %s: %w", name, err)
 	}
 	h := &Host{Volumes: map[string]*docker.Volume{}}
-	if err := ctx.RegisterComponentResource("jiucom:docker:Host", name, h, opts...); err != nil {
+	if err := ctx.RegisterComponentResource("jiucom:dockerhost:Host", name, h,
+		// The type once was jiucom:docker:Host: the alias keeps existing stacks (and
+		// every child, whose URN names it) from being replaced.
+		append(opts, pulumi.Aliases([]pulumi.Alias{{Type: pulumi.String("jiucom:docker:Host")}}))...); err != nil {
 		return nil, fmt.Errorf("dockerhost %s: %w", name, err)
 	}
 	provider, err := docker.NewProvider(ctx, name+"-docker", &docker.ProviderArgs{

@@ -98,7 +98,10 @@ func NewSelfSigned(ctx *pulumi.Context, name string, args Args, opts ...pulumi.R
 		return nil, fmt.Errorf("tlscert %s: %w", name, err)
 	}
 	c := &SelfSigned{}
-	if err := ctx.RegisterComponentResource("jiucom:tls:SelfSigned", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource("jiucom:tlscert:SelfSigned", name, c,
+		// The type once was jiucom:tls:SelfSigned: the alias keeps existing stacks (and
+		// every child, whose URN names it) from being replaced.
+		append(opts, pulumi.Aliases([]pulumi.Alias{{Type: pulumi.String("jiucom:tls:SelfSigned")}}))...); err != nil {
 		return nil, fmt.Errorf("tlscert %s: %w", name, err)
 	}
 	gen, err := local.NewCommand(ctx, name+"-openssl", &local.CommandArgs{

@@ -35,6 +35,8 @@ type Resource struct {
 	Protect bool
 	// IgnoreChanges are the input paths a later update keeps from the state.
 	IgnoreChanges []string
+	// AliasTypes are the former types the resource answers to.
+	AliasTypes []string
 	// ID is what the mock provider assigned: it changes with the inputs, as a
 	// replaced resource's ID does.
 	ID string
@@ -131,6 +133,11 @@ func (m mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 		DeleteFirst:  rpc.GetDeleteBeforeReplace(),
 	}
 	res.IgnoreChanges = rpc.GetIgnoreChanges()
+	for _, a := range rpc.GetAliases() {
+		if t := a.GetSpec().GetType(); t != "" {
+			res.AliasTypes = append(res.AliasTypes, t)
+		}
+	}
 	res.ID = args.Name + "-" + fingerprint(Comparable(res))
 	image, _ := imageNames.Load(Str(args.Inputs["image"]))
 	imageName, _ := image.(string)

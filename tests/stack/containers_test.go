@@ -17,7 +17,7 @@ import (
 const (
 	containerType = "docker:index/container:Container"
 	serviceType   = "jiucom:container:Service"
-	hostType      = "jiucom:docker:Host"
+	hostType      = "jiucom:dockerhost:Host"
 	providerType  = "pulumi:providers:docker"
 	volumeType    = "docker:index/volume:Volume"
 )
@@ -176,5 +176,19 @@ func TestAppReplicasScale(t *testing.T) {
 	for i, c := range apps {
 		assert.Equal(t, "jiucom-app-"+strconv.Itoa(i+1), harness.Str(c.Inputs["name"]))
 		assert.Equal(t, 1024, harness.Num(c.Inputs["memory"]), "each replica has the full limits")
+	}
+}
+
+// Renamed component types keep answering to their former names, so an
+// existing stack's hosts, certificates and every child under them are not
+// replaced by the rename.
+func TestRenamedComponentTypesKeepAliases(t *testing.T) {
+	rec := run(t, "dev")
+	for typ, former := range map[string]string{hostType: "jiucom:docker:Host", "jiucom:tlscert:SelfSigned": "jiucom:tls:SelfSigned"} {
+		found := rec.OfType(typ)
+		require.NotEmpty(t, found, typ)
+		for _, r := range found {
+			assert.Contains(t, r.AliasTypes, former, "%s %s", typ, r.Name)
+		}
 	}
 }

@@ -43,7 +43,7 @@ func res(cpuLimit, cpuReservation, memLimit, memReservation int) Resources {
 	return Resources{CPULimitMilli: cpuLimit, CPUReservationMilli: cpuReservation, MemoryLimitMiB: memLimit, MemoryReservationMiB: memReservation}
 }
 
-// Defaults is the seed table from the manual (DESIGN.md); services the table
+// Defaults is the seed table from the manual (seeds/003); services the table
 // leaves out get limits of the same order. Every value can be overridden per
 // stack through the `images`, `placement` and `resources` keys.
 var Defaults = map[string]Default{

@@ -23,7 +23,7 @@ func stackRules(s Settings) []Rule {
 	return []Rule{
 		{
 			Name: PolicyVolumesRetained, Level: policyx.EnforcementLevelMandatory, Types: []string{VolumeType},
-			Anchor: "project rule: data outlives `pulumi destroy` (DESIGN.md)",
+			Anchor: "project rule: data outlives `pulumi destroy` (README, Teardown)",
 			Checks: "in prod (policy config `stacks`), data volumes are retained on delete: `retainDataOnDestroy` is true",
 			Schema: &policyx.ConfigSchema{Properties: map[string]map[string]any{
 				"stacks": {"type": "array", "items": map[string]any{"type": "string"}, "description": "stacks whose data volumes must be retained (default [\"prod\"])"},
@@ -37,7 +37,7 @@ func stackRules(s Settings) []Rule {
 			},
 		},
 		{
-			Name: PolicyExplicitDocker, Level: policyx.EnforcementLevelMandatory, Anchor: "project rule: a child without a provider targets the local socket (DESIGN.md)",
+			Name: PolicyExplicitDocker, Level: policyx.EnforcementLevelMandatory, Anchor: "project rule: a child without a provider targets the local socket (components/dockerhost)",
 			Checks: "no docker resource uses the default provider (the local socket): each names its host's provider",
 			Types:  []string{ContainerType, RemoteImageType, VolumeType, "docker:index/network:Network", "docker:index/image:Image"},
 			Check:  plain(checkExplicitProvider),

@@ -17,7 +17,7 @@ dev-up:
 
 # Tear a stack down: make destroy STACK=dev asks before every change;
 # CONFIRM=dev (the stack name again) answers yes, for scripts and CI. The
-# data volumes stay unless DELETE_DATA=yes (see README "Teardown").
+# data volumes stay unless DELETE_DATA=yes (see docs/teardown.md).
 destroy:
 	@test -n "$(STACK)" || { echo "make destroy: name the stack, e.g. make destroy STACK=dev" >&2; exit 2; }
 	./assets/teardown/destroy.sh $(STACK) $(if $(filter yes,$(DELETE_DATA)),--delete-data) $(if $(CONFIRM),--confirm=$(CONFIRM))

@@ -1,13 +1,16 @@
-// Package readme reads README.md as a new user would, from a clean clone:
-// every command it shows must exist (make targets, scripts, config keys,
-// stacks, workflows) and the production steps must come in an order that
-// works.
+// Package readme reads README.md and every docs/*.md page as a new user
+// would, from a clean clone: every command they show must exist (make
+// targets, scripts, config keys, stacks, workflows), the production steps
+// must come in an order that works, the README must link every component
+// package and every docs page, and every relative link must resolve.
 package readme
 
 import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,11 +21,45 @@ import (
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
-func readme(t *testing.T) string {
+// read returns a file of the repository by its slash path.
+func read(t *testing.T, path string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(harness.Root(), "README.md"))
+	data, err := os.ReadFile(filepath.Join(harness.Root(), filepath.FromSlash(path)))
 	require.NoError(t, err)
 	return string(data)
+}
+
+func readme(t *testing.T) string {
+	t.Helper()
+	return read(t, "README.md")
+}
+
+// pages are README.md and every docs/*.md, by slash path from the root: the
+// documentation a user copies commands from.
+func pages(t *testing.T) map[string]string {
+	t.Helper()
+	docs, err := filepath.Glob(filepath.Join(harness.Root(), "docs", "*.md"))
+	require.NoError(t, err)
+	require.NotEmpty(t, docs, "docs/*.md exist")
+	out := map[string]string{"README.md": readme(t)}
+	for _, d := range docs {
+		p := "docs/" + filepath.Base(d)
+		out[p] = read(t, p)
+	}
+	return out
+}
+
+// sortedPages lists the pages in a stable order, so failures read the same
+// on every run.
+func sortedPages(t *testing.T) ([]string, map[string]string) {
+	t.Helper()
+	ps := pages(t)
+	var names []string
+	for n := range ps {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names, ps
 }
 
 var (
@@ -44,35 +81,51 @@ func commands(text string) []string {
 }
 
 func TestEveryMakeTargetExists(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(harness.Root(), "Makefile"))
-	require.NoError(t, err)
 	targets := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^([\w-]+):`).FindAllStringSubmatch(string(data), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^([\w-]+):`).FindAllStringSubmatch(read(t, "Makefile"), -1) {
 		targets[m[1]] = true
 	}
-	named := 0
-	for _, c := range commands(readme(t)) {
-		for _, m := range regexp.MustCompile(`(?:^|&&\s*)make\s+([\w-]+)`).FindAllStringSubmatch(strings.TrimSpace(c), -1) {
-			named++
-			assert.True(t, targets[m[1]], "README runs `make %s`, the Makefile has no such target", m[1])
+	makeRun := regexp.MustCompile(`(?:^|&&\s*)make\s+([\w-]+)`)
+	names, ps := sortedPages(t)
+	named := map[string]bool{}
+	for _, page := range names {
+		for _, c := range commands(ps[page]) {
+			for _, m := range makeRun.FindAllStringSubmatch(strings.TrimSpace(c), -1) {
+				named[m[1]] = true
+				assert.True(t, targets[m[1]], "%s runs `make %s`, the Makefile has no such target", page, m[1])
+			}
 		}
 	}
-	assert.GreaterOrEqual(t, named, 3, "dev-up, test and destroy are documented")
+	for _, want := range []string{"dev-up", "test", "destroy"} {
+		assert.True(t, named[want], "`make %s` is documented", want)
+	}
+	// The quickstart is the README's own: two commands from a clean clone.
+	quick := map[string]bool{}
+	for _, c := range commands(readme(t)) {
+		for _, m := range makeRun.FindAllStringSubmatch(strings.TrimSpace(c), -1) {
+			quick[m[1]] = true
+		}
+	}
+	assert.True(t, quick["dev-up"] && quick["test"], "README.md shows `make dev-up` and `make test`")
 }
 
 func TestEveryScriptNamedExistsAndIsExecutable(t *testing.T) {
 	re := regexp.MustCompile(`(?:assets|tests|\.ci)/[\w./-]*(?:\.sh|/run)\b`)
-	scripts := map[string]bool{}
-	for _, c := range commands(readme(t)) {
-		for _, s := range re.FindAllString(c, -1) {
-			scripts[s] = true
+	names, ps := sortedPages(t)
+	scripts := map[string]string{}
+	for _, page := range names {
+		for _, c := range commands(ps[page]) {
+			for _, s := range re.FindAllString(c, -1) {
+				scripts[s] = page
+			}
 		}
 	}
 	assert.Contains(t, scripts, "assets/teardown/destroy.sh")
-	for s := range scripts {
+	assert.Contains(t, scripts, "assets/dev-up.sh")
+	for s, page := range scripts {
 		info, err := os.Stat(filepath.Join(harness.Root(), s))
-		if assert.NoError(t, err, "README names %s", s) {
-			assert.NotZero(t, info.Mode()&0o111, "%s is not executable", s)
+		if assert.NoError(t, err, "%s names %s", page, s) {
+			assert.NotZero(t, info.Mode()&0o111, "%s (named in %s) is not executable", s, page)
 		}
 	}
 }
@@ -82,42 +135,49 @@ func TestEveryConfigKeyAndStackNamedExists(t *testing.T) {
 	require.NoError(t, err)
 	key := regexp.MustCompile(`pulumi config (?:set|get)(?:\s+--(?:secret|path))*\s+([A-Za-z][\w-]*)`)
 	stack := regexp.MustCompile(`pulumi .*?\s-s\s+([\w-]+)`)
+	names, ps := sortedPages(t)
 	var keys, stacks int
-	for _, c := range commands(readme(t)) {
-		for _, m := range key.FindAllStringSubmatch(c, -1) {
-			keys++
-			_, declared := proj.Config[m[1]]
-			assert.True(t, declared, "README sets %q, Pulumi.yaml does not declare it: %s", m[1], c)
-		}
-		for _, m := range stack.FindAllStringSubmatch(c, -1) {
-			stacks++
-			_, err := os.Stat(filepath.Join(harness.Root(), "Pulumi."+m[1]+".yaml"))
-			assert.NoError(t, err, "README uses stack %q without a stack file: %s", m[1], c)
+	for _, page := range names {
+		for _, c := range commands(ps[page]) {
+			for _, m := range key.FindAllStringSubmatch(c, -1) {
+				keys++
+				_, declared := proj.Config[m[1]]
+				assert.True(t, declared, "%s sets %q, Pulumi.yaml does not declare it: %s", page, m[1], c)
+			}
+			for _, m := range stack.FindAllStringSubmatch(c, -1) {
+				stacks++
+				_, err := os.Stat(filepath.Join(harness.Root(), "Pulumi."+m[1]+".yaml"))
+				assert.NoError(t, err, "%s uses stack %q without a stack file: %s", page, m[1], c)
+			}
 		}
 	}
 	assert.Greater(t, keys, 5)
 	assert.Greater(t, stacks, 5)
 }
 
+// docs/ci-cd.md's tables name the four workflows; every workflow and
+// composite action any page names exists.
 func TestEveryWorkflowNamedExists(t *testing.T) {
-	text := readme(t)
-	section := text[strings.Index(text, "## CI/CD"):]
-	named := regexp.MustCompile("`([\\w-]+\\.yml)`").FindAllStringSubmatch(section[:strings.Index(section[3:], "\n## ")+3], -1)
+	named := regexp.MustCompile("`([\\w-]+\\.yml)`").FindAllStringSubmatch(read(t, "docs/ci-cd.md"), -1)
 	require.Len(t, named, 4)
 	for _, m := range named {
 		assert.FileExists(t, filepath.Join(harness.Root(), ".github", "workflows", m[1]))
 	}
-	for _, p := range regexp.MustCompile(`\.github/actions/[\w-]+`).FindAllString(text, -1) {
-		assert.FileExists(t, filepath.Join(harness.Root(), p, "action.yml"))
+	names, ps := sortedPages(t)
+	actions := 0
+	for _, page := range names {
+		for _, p := range regexp.MustCompile(`\.github/actions/[\w-]+`).FindAllString(ps[page], -1) {
+			actions++
+			assert.FileExists(t, filepath.Join(harness.Root(), p, "action.yml"), "named in %s", page)
+		}
 	}
+	assert.Positive(t, actions, "the shared composite action is documented")
 }
 
 // A new prod user must log in before creating the stack, create it before
 // setting secrets, and set secrets before the first preview and up.
 func TestProductionStepsComeInAWorkingOrder(t *testing.T) {
-	text := readme(t)
-	section := text[strings.Index(text, "## Production\n"):]
-	section = section[:strings.Index(section[3:], "\n## ")+3]
+	section := section(t, readme(t), "## Production")
 	steps := []string{"pulumi login", "pulumi stack init prod", "pulumi config set --secret", "pulumi preview -s prod", "pulumi up -s prod"}
 	last := -1
 	for n, s := range steps {
@@ -128,4 +188,19 @@ func TestProductionStepsComeInAWorkingOrder(t *testing.T) {
 		}
 		last = i
 	}
+}
+
+// section is the text from the heading line to the next heading of the same
+// or a higher level.
+func section(t *testing.T, text, heading string) string {
+	t.Helper()
+	start := strings.Index(text, "\n"+heading+"\n")
+	require.GreaterOrEqual(t, start, 0, "a %q heading exists", heading)
+	rest := text[start+1:]
+	level := strings.Index(heading, " ")
+	next := regexp.MustCompile(`\n#{1,` + strconv.Itoa(level) + `} `).FindStringIndex(rest[len(heading):])
+	if next == nil {
+		return rest
+	}
+	return rest[:len(heading)+next[0]]
 }

@@ -16,9 +16,10 @@ import (
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
-// The project file, the program and the README's reference table must name
-// the same keys: a key the program reads but Pulumi.yaml does not declare is
-// rejected by the CLI, and an undocumented key is a trap for operators.
+// The project file, the program and the reference table in
+// docs/configuration.md must name the same keys: a key the program reads but
+// Pulumi.yaml does not declare is rejected by the CLI, and an undocumented key
+// is a trap for operators.
 func TestConfigReferenceMatchesPulumiYAMLAndProgram(t *testing.T) {
 	proj, err := workspace.LoadProject(filepath.Join(harness.Root(), "Pulumi.yaml"))
 	require.NoError(t, err)
@@ -39,17 +40,16 @@ func TestConfigReferenceMatchesPulumiYAMLAndProgram(t *testing.T) {
 	for _, k := range config.OptionalSecretKeys {
 		assert.Equal(t, "", proj.Config[k].Default, "%s is optional: an empty default keeps the CLI from demanding it", k)
 	}
-	readme, err := os.ReadFile(filepath.Join(harness.Root(), "README.md"))
+	reference, err := os.ReadFile(filepath.Join(harness.Root(), "docs", "configuration.md"))
 	require.NoError(t, err)
-	section := string(readme)[strings.Index(string(readme), "## Configuration reference"):]
-	section = section[:strings.Index(section[3:], "\n## ")+3]
+	require.True(t, strings.HasPrefix(string(reference), "# Configuration reference\n"), "docs/configuration.md is the config reference")
 	var documented []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(section, -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(string(reference), -1) {
 		documented = append(documented, m[1])
 	}
 	slices.Sort(declared)
 	slices.Sort(program)
 	slices.Sort(documented)
 	assert.Equal(t, program, declared, "Pulumi.yaml declares exactly the keys the program reads")
-	assert.Equal(t, program, documented, "README documents exactly the keys the program reads")
+	assert.Equal(t, program, documented, "docs/configuration.md documents exactly the keys the program reads")
 }

@@ -91,16 +91,42 @@ func newApplier(t *testing.T, n nginxtest.Nginx) applier {
 	}
 	wrapper := "#!/bin/sh\n" + strings.Join(words, " ") + ` "$@"` + "\n"
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "nginx"), []byte(wrapper), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "docker"), []byte(localDocker), 0o755))
 	return applier{n: n, script: script, path: bin + string(os.PathListSeparator) + os.Getenv("PATH")}
 }
 
+// localDocker stands in for the docker CLI the reload command drives: the
+// "container" is this machine, so `docker exec [-i] [-e K=V] NAME CMD…`
+// runs CMD here with the variables and stdin as docker would pass them.
+const localDocker = `#!/bin/sh
+case "$1 $2" in
+"container inspect") echo true; exit 0 ;;
+esac
+[ "$1" = exec ] || { echo "fake docker: unexpected $*" >&2; exit 3; }
+shift
+vars=""
+while :; do
+  case "$1" in
+  -i) shift ;;
+  -e) vars="$vars $2"; shift 2 ;;
+  *) break ;;
+  esac
+done
+shift # the container name
+# shellcheck disable=SC2086
+exec env $vars "$@"
+`
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// apply pipes conf into `sh apply-config.sh /…/nginx.conf` as the stack
-// does inside the container; env adds variables such as APPLY_RELOAD_ONLY=1.
+// apply runs the reload command exactly as the stack's command:local does
+// (assets/nginx/reload-container.sh with conf on stdin), which execs
+// apply-config.sh in the "container"; env adds variables such as
+// RELOAD_IF_RUNNING=1.
 func (a applier) apply(conf string, env ...string) (stdout, stderr string, err error) {
-	cmd := exec.Command("sh", a.script, a.n.ConfPath())
-	cmd.Env = append(append(os.Environ(), "PATH="+a.path), env...)
+	cmd := exec.Command("sh", "-c", assets.NginxReloadContainer)
+	cmd.Env = append(append(os.Environ(), "PATH="+a.path, "NGINX_CONTAINER=jiucom-gateway",
+		"NGINX_CONF="+a.n.ConfPath(), "APPLY_SCRIPT="+a.script), env...)
 	cmd.Stdin = strings.NewReader(conf)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -384,9 +410,9 @@ func TestRefusedConfigKeepsTheOldOneServing(t *testing.T) {
 		})
 	}
 
-	t.Run("APPLY_RELOAD_ONLY on a valid config", func(t *testing.T) {
+	t.Run("reload only (RELOAD_IF_RUNNING) on a valid config", func(t *testing.T) {
 		before := workers(t, g.master)
-		out, errOut, err := g.a.apply("", "APPLY_RELOAD_ONLY=1")
+		out, errOut, err := g.a.apply("", "RELOAD_IF_RUNNING=1")
 		require.NoError(t, err, "apply-config.sh:\n%s%s", out, errOut)
 		assert.Contains(t, out, "reloaded "+g.n.ConfPath())
 		live, err := os.ReadFile(g.n.ConfPath())

@@ -134,3 +134,35 @@ func TestUnorderedServicesWaitForNothing(t *testing.T) {
 	slices.Sort(waits)
 	assert.Equal(t, []string{"gateway-container", "nginx-mon-container"}, waits)
 }
+
+// Nothing before a container's start is on another service's path: a
+// container's own inputs wait only for its image, its network, the volumes
+// it mounts, its own certificate and (home nginx) the edge's address.
+func TestContainersWaitOnlyForWhatTheyUse(t *testing.T) {
+	for _, stackName := range []string{"dev", "prod"} {
+		rec := run(t, stackName)
+		for _, c := range rec.OfType(containerType) {
+			mounted := map[string]bool{}
+			for _, v := range harness.Arr(c.Inputs["volumes"]) {
+				mounted[harness.Str(harness.Obj(v)["volumeName"])] = true
+			}
+			for _, urn := range c.Dependencies {
+				dep, _ := rec.ByURN(urn)
+				switch dep.Type {
+				case "docker:index/remoteImage:RemoteImage":
+					assert.Equal(t, c.Parent, dep.Parent, "%s: %s runs its own image", stackName, c.Name)
+				case "docker:index/network:Network":
+				case "gcp:compute/address:Address":
+					// Home nginx trusts PROXY headers from the edge's static IP only.
+					assert.Contains(t, []string{config.Gateway, config.NginxMon}, service(c), "%s: %s waits for the edge IP", stackName, c.Name)
+				case "docker:index/volume:Volume":
+					assert.True(t, mounted[harness.Str(dep.Inputs["name"])], "%s: %s waits for volume %s it does not mount", stackName, c.Name, dep.Name)
+				case "command:local:Command":
+					assert.True(t, strings.HasPrefix(dep.Name, service(c)+"-tls"), "%s: %s waits for %s", stackName, c.Name, dep.Name)
+				default:
+					t.Errorf("%s: %s waits for %s (%s)", stackName, c.Name, dep.Name, dep.Type)
+				}
+			}
+		}
+	}
+}

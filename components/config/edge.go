@@ -34,6 +34,14 @@ type rawRoute struct {
 
 var edgeModes = []string{EdgeGCP, EdgeSSH, EdgeContainer, EdgeNone}
 
+// Edge defaults, shared with the edge component's own defaults.
+const (
+	// DefaultMachineType is the free-tier GCP machine.
+	DefaultMachineType = "e2-micro"
+	// DefaultSSHPort is where the edge's sshd listens.
+	DefaultSSHPort = 22
+)
+
 // dnsName is a conservative hostname check: SNI and server_name values.
 var dnsName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
@@ -45,10 +53,10 @@ func parseEdge(r rawEdge, hosts map[Role]Host, ps *Problems) Edge {
 		e.Mode = EdgeNone
 	}
 	if e.GCP.MachineType == "" {
-		e.GCP.MachineType = "e2-micro"
+		e.GCP.MachineType = DefaultMachineType
 	}
 	if e.SSH.Port == 0 {
-		e.SSH.Port = 22
+		e.SSH.Port = DefaultSSHPort
 	}
 	if e.ContainerHost == "" {
 		e.ContainerHost = Monitoring

@@ -146,8 +146,12 @@ func decode(values map[string]string, key string, into any, ps *Problems) {
 			return
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-			ps.addRoot(unknownFieldPath(key, text, name), seeShape+"; keys are case-sensitive", "unknown field %q", name)
-			return
+			path, rest, ok := withoutMember(key, text, name)
+			ps.addRoot(path, seeShape+"; keys are case-sensitive", "unknown field %q", name)
+			if !ok {
+				return
+			}
+			text = rest
 		default:
 			ps.addRoot(key, seeShape, "cannot be read: %s", err.Error())
 			return
@@ -169,18 +173,31 @@ func nodeEndingAt(nodes []node, offset int64) (node, bool) {
 	return node{}, false
 }
 
-// unknownFieldPath names the one object key spelled that way, or the whole key.
-func unknownFieldPath(key, text, name string) string {
-	var paths []string
-	for _, n := range scanJSON(key, text) {
+// withoutMember finds the one object member whose key is spelled that way
+// and returns its path and the text without it, so decoding can go on and
+// find the next problem. With no or several such keys it returns the whole
+// key and false.
+func withoutMember(key, text, name string) (string, string, bool) {
+	nodes := scanJSON(key, text)
+	at := -1
+	for i, n := range nodes {
 		if n.isKey && n.str != nil && *n.str == name {
-			paths = append(paths, n.path)
+			if at >= 0 {
+				return key, "", false
+			}
+			at = i
 		}
 	}
-	if len(paths) == 1 {
-		return paths[0]
+	if at < 0 || at+1 >= len(nodes) {
+		return key, "", false
 	}
-	return key
+	start, end := int(nodes[at].start), int(nodes[at+1].end)
+	if rest := strings.TrimLeft(text[end:], " \t\r\n"); strings.HasPrefix(rest, ",") {
+		end = len(text) - len(rest) + 1
+	} else if before := strings.TrimRight(text[:start], " \t\r\n"); strings.HasSuffix(before, ",") {
+		start = len(before) - 1
+	}
+	return nodes[at].path, text[:start] + text[end:], true
 }
 
 // expected describes a Go type in the user's words.

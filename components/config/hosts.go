@@ -77,7 +77,8 @@ func checkPort(key string, port int, optional bool, ps *Problems) {
 		return
 	}
 	if err := validate.Port(port); err != nil {
-		ps.add(key, "use a TCP port between 1 and 65535", "%v", err)
+		// Anything else said about this key would follow from it.
+		ps.addRoot(key, "use a TCP port between 1 and 65535", "%v", err)
 	}
 }
 

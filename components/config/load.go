@@ -59,6 +59,7 @@ func Parse(in Input) (*Stack, error) {
 	s.Redis = parseRedis(raw.redis, &ps)
 	s.Extras = parseExtraServices(raw.extras, s, &ps)
 	checkOptionFileSecret(in, KeyMySQLExporterPassword, &ps)
+	checkPublishedPorts(s, &ps)
 	checkPlainText(in, &ps)
 	ps = ps.withoutFollowUps()
 	if len(ps) == 0 {

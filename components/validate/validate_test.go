@@ -90,3 +90,28 @@ func TestVisible(t *testing.T) {
 		assert.Error(t, Visible(bad), "%q", bad)
 	}
 }
+
+// FuzzValidate checks no primitive panics on any text.
+func FuzzValidate(f *testing.F) {
+	for _, s := range []string{"a.example.com", "ssh://u@h:22", "[::1]:80", "https://h/x", "0.0.0.0/0", "15d", "NaN", "\u200b", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = Hostname(s)
+		_ = DNSName(s)
+		_ = Address(s)
+		if p, err := CIDR(s); err == nil {
+			_ = WholeInternet(p)
+		}
+		if _, port, err := HostPort(s); err == nil && Port(port) != nil {
+			t.Fatalf("%q: port %d accepted", s, port)
+		}
+		_, _ = URL(s, true)
+		_ = DockerEndpoint(s)
+		_ = Duration(s)
+		if v, err := Float(s, 0, 1); err == nil && (math.IsNaN(v) || v < 0 || v > 1) {
+			t.Fatalf("%q parsed to %v", s, v)
+		}
+		_ = Visible(s)
+	})
+}

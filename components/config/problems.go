@@ -38,14 +38,16 @@ func (ps *Problems) addRoot(key, fix, format string, args ...any) {
 }
 
 // withoutFollowUps drops the problems at or under a key that already has a
-// root problem, and repeated problems.
+// root problem (an earlier one, if they are both roots), and repeats.
 func (ps Problems) withoutFollowUps() Problems {
 	var out Problems
 	seen := map[Problem]bool{}
-	for _, p := range ps {
+	for i, p := range ps {
 		followUp := false
-		for _, r := range ps {
-			if r.root && !p.root && under(p.Key, r.Key) {
+		for j, r := range ps {
+			// A root problem makes later ones at or under its key follow-ups,
+			// roots included: the first cause is the one to fix.
+			if r.root && (!p.root || j < i) && under(p.Key, r.Key) {
 				followUp = true
 				break
 			}

@@ -47,6 +47,15 @@ func runCheckCases(t *testing.T, cases []checkCase) {
 	}
 }
 
+// all applies mutations in order.
+func all(mutations ...func(Input)) func(Input) {
+	return func(in Input) {
+		for _, m := range mutations {
+			m(in)
+		}
+	}
+}
+
 const twoExtras = `[
   {"name": "n8n", "image": "n8nio/n8n:1.70.1", "port": 9000, "path": "/n8n/", "role": "monitoring", "resources": {"cpu": "1", "memory": "1GB"}, "health": ["CMD", "true"]},
   {"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "port": 9000, "path": "/jenkins/", "role": "monitoring", "resources": {"cpu": "1", "memory": "1GB"}, "health": ["CMD", "true"]}]`
@@ -151,6 +160,10 @@ func TestConfigURLsHostPortsEnumsAndNumbers(t *testing.T) {
 		{"sampling negative", KeyTracingSampling, "outside 0..1", set(KeyTracingSampling, "-0.1")},
 		{"replicas above the bound", "app.replicas", "11 replicas", set(KeyApp, `{"replicas": 11}`)},
 		{"CPU infinity", "resources.mysql.cpu", `"Inf" is not a CPU amount`, set(KeyResources, `{"mysql": {"cpu": "Inf"}}`)},
+		{"ssh edge named by DNS: home could not trust its address", "edge.ssh.host", `"vps.example.com" is not an IP address`,
+			all(setJSON(KeyEdge, "mode", `"ssh"`), setJSON(KeyEdge, "ssh", `{"host": "vps.example.com", "user": "jiu"}`))},
+		{"ssh edge by IP", "", "", all(setJSON(KeyEdge, "mode", `"ssh"`), setJSON(KeyEdge, "ssh", `{"host": "203.0.113.10", "user": "jiu"}`))},
+		{"an edge without routes", "edge.routes", "required when edge.mode is gcp", setJSON(KeyEdge, "routes", `[]`)},
 		{"home address not an address", "edge.homeAddress", "is not an address", setJSON(KeyEdge, "homeAddress", `"home"`)},
 	})
 	// Enumerated values list every allowed value in the fix.

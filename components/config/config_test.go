@@ -130,7 +130,7 @@ func TestConfigDevSharesOneEngine(t *testing.T) {
 	in := validInput()
 	set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 4, "memory": "8GB"},
 	                "service":    {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 6, "memory": "8GB"}}`)(in)
-	set(KeyEdge, `{"mode": "container"}`)(in)
+	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
 	s, err := Parse(in)
 	require.NoError(t, err)
 	engines := s.Engines()
@@ -181,7 +181,7 @@ func setJSON(key, field, value string) func(Input) {
 
 func TestConfigOptionalSecretIsOptionalOffTheVM(t *testing.T) {
 	in := validInput()
-	set(KeyEdge, `{"mode": "container"}`)(in)
+	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
 	delete(in.Values, KeyEdgeSSHPrivateKey)
 	_, err := Parse(in)
 	require.NoError(t, err, "a container edge needs no SSH key")

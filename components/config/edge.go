@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -84,6 +85,9 @@ func parseEdge(r rawEdge, hosts map[Role]Host, ps *Problems) Edge {
 		return e
 	}
 	checkEdgeMode(e, ps)
+	if e.Mode != EdgeNone && len(r.Routes) == 0 {
+		ps.add("edge.routes", `list the public names, e.g. [{name: api.example.com, role: service}], or set edge.mode to none`, "required when edge.mode is %s", e.Mode)
+	}
 	e.Routes = parseRoutes(r.Routes, e.Mode, hosts, ps)
 	return e
 }
@@ -100,8 +104,10 @@ func checkEdgeMode(e Edge, ps *Problems) {
 	case EdgeSSH:
 		if e.SSH.Host == "" {
 			ps.add("edge.ssh.host", "set the VPS's address: pulumi config set --path edge.ssh.host <ip-or-name>", "required when edge.mode is ssh")
-		} else if err := validate.Address(e.SSH.Host); err != nil {
-			ps.add("edge.ssh.host", "use the VPS's IP address or DNS name", "%v", err)
+		} else if _, err := netip.ParseAddr(e.SSH.Host); err != nil {
+			// Home nginx trusts PROXY headers from the edge's address only,
+			// so it must be known before anything is deployed.
+			ps.add("edge.ssh.host", "use the VPS's public IP address, e.g. 203.0.113.10: home nginx trusts PROXY headers from it only", "%q is not an IP address", e.SSH.Host)
 		}
 		if e.SSH.User == "" {
 			ps.add("edge.ssh.user", "set the VPS's sudo-capable SSH user: pulumi config set --path edge.ssh.user <user>", "required when edge.mode is ssh")

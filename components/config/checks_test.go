@@ -199,7 +199,8 @@ func TestConfigInvisibleCharacters(t *testing.T) {
 		{"zero-width non-joiner in a map key", "placement.gra\u200cfana", "U+200C", set(KeyPlacement, `{"gra\u200cfana": "monitoring"}`)},
 		{"invisible character in an e-mail address", "alerting.email.to", "U+200B", set(KeyAlerting, `{"email": {"to": "ops\u200b@example.com", "from": "alerts@example.com", "smarthost": "smtp.example.com:587"}}`)},
 		{"invisible character in a scalar key", KeyPrometheusRetention, "U+FEFF", set(KeyPrometheusRetention, "\ufeff15d")},
-		{"invisible character in the webhook", KeyTracingSampling, "U+200B", set(KeyTracingSampling, "0.1\u200b")},
+		{"invisible character in a number", KeyTracingSampling, "U+200B", set(KeyTracingSampling, "0.1\u200b")},
+		{"invisible character in the webhook secret", KeySlackWebhookURL, "U+200B", set(KeySlackWebhookURL, "https://hooks.slack.com/services/T/B/x\u200b")},
 	})
 }
 

@@ -118,7 +118,9 @@ func parseSlack(ra rawAlerting, webhook pulumi.StringOutput, webhookText string,
 	r := &SlackReceiver{WebhookURL: webhook}
 	// The webhook URL is the credential: it must travel over TLS, and the
 	// message never repeats it.
-	if _, err := validate.URL(webhookText, true); err != nil {
+	if err := validate.Visible(webhookText); err != nil {
+		ps.addRoot(KeySlackWebhookURL, "copy the URL again from the Slack app's Incoming Webhooks page; pasted text often carries characters that do not show", "%v", err)
+	} else if _, err := validate.URL(webhookText, true); err != nil {
 		ps.add(KeySlackWebhookURL, "copy the https://hooks.slack.com/services/… URL from the Slack app's Incoming Webhooks page", "%v", err)
 	}
 	if ra.Slack != nil {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net"
 	"regexp"
-
 	"github.com/jiucom/jiucom-infra/components/validate"
 )
 

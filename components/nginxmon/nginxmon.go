@@ -12,7 +12,6 @@ import (
 
 	"github.com/jiucom/jiucom-infra/assets"
 	"github.com/jiucom/jiucom-infra/components/edge"
-
 	"github.com/jiucom/jiucom-infra/components/validate"
 )
 

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
 	"github.com/jiucom/jiucom-infra/components/validate"
 )
 

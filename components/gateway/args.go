@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+
 	"github.com/jiucom/jiucom-infra/components/validate"
 )
 

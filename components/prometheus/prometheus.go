@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
 	"github.com/jiucom/jiucom-infra/components/validate"
 )
 

@@ -16,7 +16,7 @@ func validInput() Input {
 		KeyHosts: `{
 		  "monitoring": {"docker": "ssh://jiu@192.168.0.20", "lan": "192.168.0.20", "cpus": 8, "memory": "16GB", "routerHttpsPort": 8888, "routerHttpPort": 8880},
 		  "service":    {"docker": "ssh://jiu@192.168.0.30:2222", "lan": "192.168.0.30", "cpus": "8", "memory": "16GiB", "routerHttpsPort": 8889, "routerHttpPort": 8881}}`,
-		KeyEdge: `{"mode": "gcp", "gcp": {"project": "p", "region": "asia-northeast3", "zone": "asia-northeast3-a"}, "ssh": {"user": "jiu"},
+		KeyEdge: `{"mode": "gcp", "gcp": {"project": "jiucom-prod", "region": "asia-northeast3", "zone": "asia-northeast3-a"}, "ssh": {"user": "jiu"},
 		  "adminCidrs": ["203.0.113.7/32"], "homeAddress": "198.51.100.24",
 		  "routes": [{"name": "grafana.example.com", "role": "monitoring"}, {"name": "api.example.com", "role": "service"}]}`,
 		KeyImages:          `{"app": "ghcr.io/jiucom/api:1.0.0"}`,
@@ -27,6 +27,7 @@ func validInput() Input {
 		in.Values[k] = "s3cret-" + k
 		in.Secrets[k] = true
 	}
+	in.Values[KeySlackWebhookURL] = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"
 	return in
 }
 
@@ -81,8 +82,8 @@ func TestConfigRejectsBadInputNamingTheKey(t *testing.T) {
 		{"route name is not DNS", "edge.routes[0].name", setJSON(KeyEdge, "routes", `[{"name": "Grafana Site", "role": "monitoring"}]`)},
 		{"sampling out of range", KeyTracingSampling, set(KeyTracingSampling, "1.5")},
 		{"replicas out of range", "app.replicas", set(KeyApp, `{"replicas": 0}`)},
-		{"typo in a field", KeyResources, set(KeyResources, `{"mysql": {"cpus": "2"}}`)},
-		{"wrong JSON type", KeyApp, set(KeyApp, `{"replicas": "three"}`)},
+		{"typo in a field", "resources.mysql.cpus", set(KeyResources, `{"mysql": {"cpus": "2"}}`)},
+		{"wrong JSON type", "app.replicas", set(KeyApp, `{"replicas": "three"}`)},
 		{"retain is not a boolean", KeyRetainData, set(KeyRetainData, "maybe")},
 	}
 	cases = append(cases, serviceHostCases...)
@@ -131,7 +132,7 @@ func TestConfigDevSharesOneEngine(t *testing.T) {
 	in := validInput()
 	set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 4, "memory": "8GB"},
 	                "service":    {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 6, "memory": "8GB"}}`)(in)
-	set(KeyEdge, `{"mode": "container"}`)(in)
+	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
 	s, err := Parse(in)
 	require.NoError(t, err)
 	engines := s.Engines()
@@ -182,7 +183,7 @@ func setJSON(key, field, value string) func(Input) {
 
 func TestConfigOptionalSecretIsOptionalOffTheVM(t *testing.T) {
 	in := validInput()
-	set(KeyEdge, `{"mode": "container"}`)(in)
+	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
 	delete(in.Values, KeyEdgeSSHPrivateKey)
 	_, err := Parse(in)
 	require.NoError(t, err, "a container edge needs no SSH key")

@@ -2,10 +2,11 @@ package config
 
 import (
 	"fmt"
-	"net"
-	"net/url"
+	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 type rawHost struct {
@@ -14,8 +15,8 @@ type rawHost struct {
 	LAN             string   `json:"lan"`
 	CPUs            Quantity `json:"cpus"`
 	Memory          Quantity `json:"memory"`
-	RouterHTTPSPort int      `json:"routerHttpsPort"`
-	RouterHTTPPort  int      `json:"routerHttpPort"`
+	RouterHTTPSPort *int     `json:"routerHttpsPort"`
+	RouterHTTPPort  *int     `json:"routerHttpPort"`
 	StartInterval   *string  `json:"startInterval"`
 }
 
@@ -48,9 +49,16 @@ func parseHosts(raw map[string]rawHost, ps *Problems) map[Role]Host {
 }
 
 func parseHost(role Role, key string, r rawHost, ps *Problems) Host {
-	h := Host{Role: role, Docker: r.Docker, SSHOpts: r.SSHOpts, LAN: r.LAN, RouterHTTPSPort: r.RouterHTTPSPort, RouterHTTPPort: r.RouterHTTPPort}
-	checkDockerEndpoint(key+".docker", r.Docker, ps)
-	if ip := net.ParseIP(r.LAN); ip == nil || ip.IsUnspecified() {
+	h := Host{Role: role, Docker: r.Docker, SSHOpts: r.SSHOpts, LAN: r.LAN}
+	if err := validate.DockerEndpoint(r.Docker); err != nil {
+		ps.add(key+".docker", "use unix:///var/run/docker.sock or ssh://user@host[:port]", "%v", err)
+	}
+	for i, opt := range r.SSHOpts {
+		if strings.TrimSpace(opt) == "" {
+			ps.add(fmt.Sprintf("%s.sshOpts[%d]", key, i), `remove it, or give an ssh option such as "-o" then "ServerAliveInterval=30"`, "is empty")
+		}
+	}
+	if ip, err := netip.ParseAddr(r.LAN); err != nil || ip.IsUnspecified() {
 		ps.add(key+".lan", "use the host's LAN IP address, e.g. 192.168.0.10 (127.0.0.1 in dev)", "%q is not a specific IP address", r.LAN)
 	}
 	var err error
@@ -61,8 +69,18 @@ func parseHost(role Role, key string, r rawHost, ps *Problems) Host {
 		ps.add(key+".memory", "use a size such as 16GB or 2048MB", "%v", err)
 	}
 	h.StartInterval = parseStartInterval(key+".startInterval", r.StartInterval, ps)
-	checkPort(key+".routerHttpsPort", r.RouterHTTPSPort, true, ps)
-	checkPort(key+".routerHttpPort", r.RouterHTTPPort, true, ps)
+	// The router ports are optional (needed only behind a VM or VPS edge),
+	// but one that is written must be a port: 0 is not "unset".
+	for _, f := range []struct {
+		name string
+		p    *int
+		into *int
+	}{{"routerHttpsPort", r.RouterHTTPSPort, &h.RouterHTTPSPort}, {"routerHttpPort", r.RouterHTTPPort, &h.RouterHTTPPort}} {
+		if f.p != nil {
+			checkPort(key+"."+f.name, *f.p, false, ps)
+			*f.into = *f.p
+		}
+	}
 	return h
 }
 
@@ -86,34 +104,23 @@ func parseStartInterval(key string, raw *string, ps *Problems) time.Duration {
 	return d
 }
 
-// checkDockerEndpoint accepts only the two transports the product supports:
-// the local socket and an engine reached over SSH.
-func checkDockerEndpoint(key, endpoint string, ps *Problems) {
-	const fix = "use unix:///var/run/docker.sock or ssh://user@host[:port]"
-	u, err := url.Parse(endpoint)
-	switch {
-	case err != nil || endpoint == "":
-		ps.add(key, fix, "%q is not a docker endpoint", endpoint)
-	case u.Scheme == "unix":
-		if u.Path == "" {
-			ps.add(key, fix, "%q names no socket path", endpoint)
-		}
-	case u.Scheme == "ssh":
-		if u.User == nil || u.User.Username() == "" || u.Hostname() == "" || strings.Trim(u.Path, "/") != "" {
-			ps.add(key, fix, "%q must name a user and a host and nothing else", endpoint)
-		}
-	default:
-		ps.add(key, fix, "%q uses scheme %q; only unix:// and ssh:// are supported", endpoint, u.Scheme)
-	}
-}
-
 func checkPort(key string, port int, optional bool, ps *Problems) {
 	if optional && port == 0 {
 		return
 	}
-	if port < 1 || port > 65535 {
-		ps.add(key, "use a TCP port between 1 and 65535", "%d is not a TCP port", port)
+	if err := validate.Port(port); err != nil {
+		// Anything else said about this key would follow from it.
+		ps.addRoot(key, "use a TCP port between 1 and 65535", "%v", err)
 	}
 }
 
 func knownRole(r Role) bool { return r == Monitoring || r == Service }
+
+// roleList is the allowed roles for a fix.
+func roleList() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, " or ")
+}

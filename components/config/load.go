@@ -1,15 +1,15 @@
 package config
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Input is the raw configuration of one stack: values as the Pulumi engine
@@ -59,6 +59,9 @@ func Parse(in Input) (*Stack, error) {
 	s.Redis = parseRedis(raw.redis, &ps)
 	s.Extras = parseExtraServices(raw.extras, s, &ps)
 	checkOptionFileSecret(in, KeyMySQLExporterPassword, &ps)
+	checkPublishedPorts(s, &ps)
+	checkPlainText(in, &ps)
+	ps = ps.withoutFollowUps()
 	if len(ps) == 0 {
 		checkCapacity(s, &ps)
 	}
@@ -92,36 +95,14 @@ func decodeAll(in Input, ps *Problems) rawConfig {
 	return raw
 }
 
-// decode reads one object key strictly: an unknown field is a typo the user
-// wants to hear about, not a value silently ignored.
-func decode(values map[string]string, key string, into any, ps *Problems) {
-	text, ok := values[key]
-	if !ok || strings.TrimSpace(text) == "" {
-		return
-	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		ps.add(key, "see the key's shape in Pulumi.yaml and the README config reference", "cannot be read: %s", describeJSONError(err))
-	}
-}
-
-func describeJSONError(err error) string {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return fmt.Sprintf("field %q must be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
-	}
-	return err.Error()
-}
-
 func parseSampling(values map[string]string, ps *Problems) float64 {
 	text, ok := values[KeyTracingSampling]
-	if !ok || text == "" {
+	if !ok {
 		return 1.0
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
-	if err != nil || f < 0 || f > 1 {
-		ps.add(KeyTracingSampling, "use a probability between 0 and 1, e.g. 0.1", "%q is not a sampling probability", text)
+	f, err := validate.Float(text, 0, 1)
+	if err != nil {
+		ps.add(KeyTracingSampling, "use a probability from 0 to 1, e.g. 0.1 (or remove the key for 1.0)", "%v", err)
 		return 1.0
 	}
 	return f
@@ -129,10 +110,10 @@ func parseSampling(values map[string]string, ps *Problems) float64 {
 
 func parseRetain(values map[string]string, ps *Problems) bool {
 	text, ok := values[KeyRetainData]
-	if !ok || text == "" {
+	if !ok {
 		return true
 	}
-	b, err := strconv.ParseBool(text)
+	b, err := strconv.ParseBool(strings.TrimSpace(text))
 	if err != nil {
 		ps.add(KeyRetainData, "use true (keep volumes on destroy) or false", "%q is not a boolean", text)
 		return true
@@ -167,5 +148,25 @@ func parseSecrets(in Input, edgeMode string, ps *Problems) Secrets {
 		MySQLExporterPassword: get(KeyMySQLExporterPassword),
 		// The edge VM or VPS is reached over SSH to push its config.
 		EdgeSSHPrivateKey: secret(KeyEdgeSSHPrivateKey, edgeMode == EdgeGCP || edgeMode == EdgeSSH),
+	}
+}
+
+// envValue is user content passed to a container as is.
+var envValue = regexp.MustCompile(`^extraServices\[[0-9]+\]\.env\.`)
+
+// checkPlainText rejects control and invisible characters in every plain
+// key: names, addresses, endpoints and paths, each at its own path. Object
+// keys arrive as JSON text; the others are one scalar.
+func checkPlainText(in Input, ps *Problems) {
+	for _, key := range PlainKeys {
+		text, ok := in.Values[key]
+		if !ok {
+			continue
+		}
+		if t := strings.TrimSpace(text); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			checkVisible(key, text, envValue.MatchString, ps)
+		} else if err := validate.Visible(text); err != nil {
+			ps.addRoot(key, "retype it: pasted text often carries characters that do not show", "%v", err)
+		}
 	}
 }

@@ -2,13 +2,13 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/mail"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // MonitoringConfig is the monitoring host's own configuration: how long Prometheus
@@ -84,27 +84,24 @@ type rawAlerting struct {
 }
 
 type rawTLS struct {
-	CertDir     string `json:"certDir"`
-	Certificate string `json:"certificate"`
-	Key         string `json:"key"`
-	ACMEWebroot string `json:"acmeWebroot"`
+	CertDir     *string `json:"certDir"`
+	Certificate string  `json:"certificate"`
+	Key         string  `json:"key"`
+	ACMEWebroot *string `json:"acmeWebroot"`
 }
 
-// promDuration is Prometheus's duration syntax, e.g. "15d" or "1w2d".
-var promDuration = regexp.MustCompile(`^([0-9]+(y|w|d|h|ms|m|s))+$`)
-
 func parseMonitoring(in Input, ps *Problems) MonitoringConfig {
-	m := MonitoringConfig{Retention: strings.TrimSpace(in.Values[KeyPrometheusRetention])}
-	if m.Retention == "" {
-		m.Retention = defaultRetention
-	}
-	if !promDuration.MatchString(m.Retention) || strings.Trim(m.Retention, "0ywdhms") == "" {
-		ps.add(KeyPrometheusRetention, "use a Prometheus duration such as 15d or 4w", "%q is not a retention time", m.Retention)
+	m := MonitoringConfig{Retention: defaultRetention}
+	if v, ok := in.Values[KeyPrometheusRetention]; ok {
+		m.Retention = strings.TrimSpace(v)
+		if err := validate.Duration(m.Retention); err != nil {
+			ps.add(KeyPrometheusRetention, "use a Prometheus duration such as 15d or 4w (units y, w, d, h, m, s, ms), or remove the key for 15d", "%v", err)
+		}
 	}
 	var ra rawAlerting
 	decode(in.Values, KeyAlerting, &ra, ps)
 	secret := secretGetter(in, ps)
-	m.Alerting.Slack = parseSlack(ra, secret(KeySlackWebhookURL, ra.Slack != nil), in.Values[KeySlackWebhookURL] != "", ps)
+	m.Alerting.Slack = parseSlack(ra, secret(KeySlackWebhookURL, ra.Slack != nil), in.Values[KeySlackWebhookURL], ps)
 	m.Alerting.Email = parseEmail(ra, secret, ps)
 	var rt rawTLS
 	decode(in.Values, KeyTLS, &rt, ps)
@@ -114,11 +111,18 @@ func parseMonitoring(in Input, ps *Problems) MonitoringConfig {
 
 // parseSlack enables Slack when the webhook secret is set; a channel without
 // a webhook is reported by the secret getter as a missing secret.
-func parseSlack(ra rawAlerting, webhook pulumi.StringOutput, haveWebhook bool, ps *Problems) *SlackReceiver {
-	if !haveWebhook {
+func parseSlack(ra rawAlerting, webhook pulumi.StringOutput, webhookText string, ps *Problems) *SlackReceiver {
+	if webhookText == "" {
 		return nil
 	}
 	r := &SlackReceiver{WebhookURL: webhook}
+	// The webhook URL is the credential: it must travel over TLS, and the
+	// message never repeats it.
+	if err := validate.Visible(webhookText); err != nil {
+		ps.addRoot(KeySlackWebhookURL, "copy the URL again from the Slack app's Incoming Webhooks page; pasted text often carries characters that do not show", "%v", err)
+	} else if _, err := validate.URL(webhookText, true); err != nil {
+		ps.add(KeySlackWebhookURL, "copy the https://hooks.slack.com/services/… URL from the Slack app's Incoming Webhooks page", "%v", err)
+	}
 	if ra.Slack != nil {
 		r.Channel = ra.Slack.Channel
 	}
@@ -142,8 +146,8 @@ func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, p
 			ps.add(f.key, "use an e-mail address such as ops@example.com", "%q is not an e-mail address", f.value)
 		}
 	}
-	if host, port, err := net.SplitHostPort(e.Smarthost); err != nil || host == "" || port == "" {
-		ps.add("alerting.email.smarthost", "use the SMTP relay as host:port, e.g. smtp.gmail.com:587", "%q is not host:port", e.Smarthost)
+	if _, _, err := validate.HostPort(e.Smarthost); err != nil {
+		ps.add("alerting.email.smarthost", "use the SMTP relay as host:port with a numeric port 1-65535, e.g. smtp.gmail.com:587", "%v", err)
 	}
 	return r
 }
@@ -151,13 +155,9 @@ func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, p
 // parseTLS reads a home nginx's certificate settings under key (tls for
 // nginx_mon, gateway.tls for the API gateway) on the role's host.
 func parseTLS(key string, host Role, rt rawTLS, ps *Problems) TLS {
-	t := TLS{CertDir: rt.CertDir, Certificate: rt.Certificate, Key: rt.Key, ACMEWebroot: rt.ACMEWebroot}
-	if t.CertDir == "" {
-		t.CertDir = defaultCertDir
-	}
-	if t.ACMEWebroot == "" {
-		t.ACMEWebroot = defaultWebroot
-	}
+	t := TLS{Certificate: rt.Certificate, Key: rt.Key,
+		CertDir:     withDefault(ps, key+".certDir", rt.CertDir, defaultCertDir),
+		ACMEWebroot: withDefault(ps, key+".acmeWebroot", rt.ACMEWebroot, defaultWebroot)}
 	if !path.IsAbs(t.ACMEWebroot) {
 		ps.add(key+".acmeWebroot", fmt.Sprintf("use an absolute directory on the %s host, e.g. /var/www/acme", host), "%q is not absolute", t.ACMEWebroot)
 	}

@@ -57,7 +57,7 @@ func TestMonitoringRejectsBadInputNamingTheKey(t *testing.T) {
 			set(KeyAlerting, validEmail)(in)
 			delete(in.Values, KeySMTPPassword)
 		}},
-		{"typo in alerting", KeyAlerting, set(KeyAlerting, `{"slak": {}}`)},
+		{"typo in alerting", "alerting.slak", set(KeyAlerting, `{"slak": {}}`)},
 		{"certificate without key", "tls", set(KeyTLS, `{"certificate": "/etc/letsencrypt/live/x/fullchain.pem"}`)},
 		{"certificate outside certDir", "tls.key", set(KeyTLS, `{"certificate": "/etc/letsencrypt/live/x/fullchain.pem", "key": "/home/jiu/privkey.pem"}`)},
 		{"relative webroot", "tls.acmeWebroot", set(KeyTLS, `{"acmeWebroot": "www/acme"}`)},

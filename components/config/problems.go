@@ -11,6 +11,10 @@ type Problem struct {
 	Key     string
 	Message string
 	Fix     string
+	// root marks a problem that makes every later check of the same key
+	// (or of a key under it) a follow-up: a value of the wrong type, or one
+	// with invisible characters, is reported once, not again as "missing".
+	root bool
 }
 
 func (p Problem) String() string {
@@ -26,6 +30,39 @@ type Problems []Problem
 
 func (ps *Problems) add(key, fix, format string, args ...any) {
 	*ps = append(*ps, Problem{Key: key, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// addRoot adds a problem whose key's other problems are follow-ups.
+func (ps *Problems) addRoot(key, fix, format string, args ...any) {
+	*ps = append(*ps, Problem{Key: key, Message: fmt.Sprintf(format, args...), Fix: fix, root: true})
+}
+
+// withoutFollowUps drops the problems at or under a key that already has a
+// root problem (an earlier one, if they are both roots), and repeats.
+func (ps Problems) withoutFollowUps() Problems {
+	var out Problems
+	seen := map[Problem]bool{}
+	for i, p := range ps {
+		followUp := false
+		for j, r := range ps {
+			// A root problem makes later ones at or under its key follow-ups,
+			// roots included: the first cause is the one to fix.
+			if r.root && (!p.root || j < i) && under(p.Key, r.Key) {
+				followUp = true
+				break
+			}
+		}
+		if !followUp && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// under reports whether key is root or names a part of it.
+func under(key, root string) bool {
+	return key == root || strings.HasPrefix(key, root+".") || strings.HasPrefix(key, root+"[")
 }
 
 func (ps Problems) Error() string {

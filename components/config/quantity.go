@@ -2,11 +2,9 @@ package config
 
 import (
 	"encoding/json"
-	"fmt"
-	"math"
-	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Quantity is a CPU or memory amount as the user wrote it: YAML lets people
@@ -15,7 +13,9 @@ import (
 // with its key.
 type Quantity string
 
-// UnmarshalJSON accepts a JSON number or string.
+// UnmarshalJSON accepts a JSON number or string. Anything else (true, a list)
+// is kept as its JSON text, so the parser reports it once under its key
+// instead of the decoder failing the whole object.
 func (q *Quantity) UnmarshalJSON(data []byte) error {
 	var s string
 	if err := json.Unmarshal(data, &s); err == nil {
@@ -24,61 +24,24 @@ func (q *Quantity) UnmarshalJSON(data []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(data, &n); err != nil {
-		return fmt.Errorf("expected a number or a string, got %s", string(data))
+		*q = Quantity(strings.TrimSpace(string(data)))
+		return nil
 	}
 	*q = Quantity(n.String())
 	return nil
 }
 
-// maxMilliCPU bounds CPU values so arithmetic on them can never overflow.
-const maxMilliCPU = 1024 * 1000
+// maxMilliCPU and maxMemoryMiB bound the parsed values (validate's limits).
+const (
+	maxMilliCPU  = validate.MaxMilliCPU
+	maxMemoryMiB = validate.MaxMemoryMiB
+)
 
 // ParseMilliCPU turns "2", "0.5" or "500m" into thousandths of a core.
-func ParseMilliCPU(s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if rest, ok := strings.CutSuffix(s, "m"); ok {
-		n, err := strconv.Atoi(rest)
-		if err != nil || n <= 0 || n > maxMilliCPU {
-			return 0, fmt.Errorf("%q is not a CPU amount", s)
-		}
-		return n, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || f <= 0 || f*1000 > maxMilliCPU {
-		return 0, fmt.Errorf("%q is not a CPU amount", s)
-	}
-	milli := int(math.Round(f * 1000))
-	if milli == 0 {
-		return 0, fmt.Errorf("%q is below one thousandth of a core", s)
-	}
-	return milli, nil
-}
+func ParseMilliCPU(s string) (int, error) { return validate.MilliCPU(s) }
 
-var memoryPattern = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s?([KMGT]i?B?|[kmgt]b?)$`)
-
-// maxMemoryMiB bounds memory values (1 PiB) so conversions cannot overflow.
-const maxMemoryMiB = 1 << 30
-
-// ParseMemoryMiB turns "512MB", "2G", "1.5GiB" or "256Mi" into MiB. Units are
-// binary whatever their spelling, as with `docker run --memory`.
-func ParseMemoryMiB(s string) (int, error) {
-	m := memoryPattern.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0, fmt.Errorf("%q is not a memory size", s)
-	}
-	value, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a memory size", s)
-	}
-	perMiB := map[byte]float64{'K': 1.0 / 1024, 'M': 1, 'G': 1024, 'T': 1024 * 1024}
-	mib := value * perMiB[strings.ToUpper(m[2])[0]]
-	if mib < 6 || mib > maxMemoryMiB {
-		return 0, fmt.Errorf("%q is outside 6MiB..1PiB (Docker refuses less than 6MiB)", s)
-	}
-	return int(math.Round(mib)), nil
-}
+// ParseMemoryMiB turns "512MB", "2G", "1.5GiB" or "256Mi" into MiB.
+func ParseMemoryMiB(s string) (int, error) { return validate.MemoryMiB(s) }
 
 // FormatMilliCPU renders thousandths of a core the way Docker's `cpus` wants it.
-func FormatMilliCPU(milli int) string {
-	return strconv.FormatFloat(float64(milli)/1000, 'f', -1, 64)
-}
+func FormatMilliCPU(milli int) string { return validate.FormatMilliCPU(milli) }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // GatewaySettings shapes the service host's nginx API gateway.
@@ -47,7 +49,7 @@ type rawGateway struct {
 }
 
 type rawRedis struct {
-	Persistence string `json:"persistence"`
+	Persistence *string `json:"persistence"`
 }
 
 type rawExtraService struct {
@@ -56,7 +58,7 @@ type rawExtraService struct {
 	Port      int               `json:"port"`
 	Path      string            `json:"path"`
 	Host      string            `json:"host"`
-	Role      string            `json:"role"`
+	Role      *string           `json:"role"`
 	Resources *rawResources     `json:"resources"`
 	Health    []string          `json:"health"`
 	Env       map[string]string `json:"env"`
@@ -68,12 +70,9 @@ func parseGateway(r rawGateway, ps *Problems) GatewaySettings {
 }
 
 func parseRedis(r rawRedis, ps *Problems) RedisSettings {
-	s := RedisSettings{Persistence: r.Persistence}
-	if s.Persistence == "" {
-		s.Persistence = RedisAOF
-	}
+	s := RedisSettings{Persistence: withDefault(ps, KeyRedis+".persistence", r.Persistence, RedisAOF)}
 	if s.Persistence != RedisAOF && s.Persistence != RedisRDB {
-		ps.add(KeyRedis+".persistence", "use aof (append-only file, at most 1 s lost) or rdb (snapshots)", "unknown persistence %q", r.Persistence)
+		ps.add(KeyRedis+".persistence", "use aof (append-only file, at most 1 s lost) or rdb (snapshots)", "unknown persistence %q", s.Persistence)
 	}
 	return s
 }
@@ -119,22 +118,19 @@ func parseExtraServices(raw []rawExtraService, s *Stack, ps *Problems) []ExtraSe
 		if r.Data != "" && !path.IsAbs(r.Data) {
 			ps.add(key+".data", "use the container path of its data, e.g. /var/jenkins_home", "%q is not an absolute path", r.Data)
 		}
-		role := Service
-		if r.Role != "" {
-			role = Role(r.Role)
-		}
+		role := Role(withDefault(ps, key+".role", r.Role, string(Service)))
 		if !knownRole(role) {
-			ps.add(key+".role", "use monitoring or service", "unknown role %q", r.Role)
+			ps.add(key+".role", "use one of "+roleList(), "unknown role %q", role)
 		}
-		if r.Resources == nil || r.Resources.CPU == "" || r.Resources.Memory == "" {
+		if r.Resources == nil || r.Resources.CPU == nil || r.Resources.Memory == nil {
 			ps.add(key+".resources", `give limits, e.g. {cpu: "1", memory: 1GB, cpuReservation: "0.25", memoryReservation: 512MB}`, "cpu and memory limits are required")
 		} else {
 			res := overrideResources(key+".resources", Resources{}, *r.Resources, ps)
 			// Unset reservations default to a quarter of the limits.
-			if r.Resources.CPUReservation == "" {
+			if r.Resources.CPUReservation == nil {
 				res.CPUReservationMilli = res.CPULimitMilli / 4
 			}
-			if r.Resources.MemoryReservation == "" {
+			if r.Resources.MemoryReservation == nil {
 				res.MemoryReservationMiB = res.MemoryLimitMiB / 4
 			}
 			s.Resources[r.Name] = res
@@ -154,8 +150,8 @@ func checkExtraRoute(key string, e ExtraService, ps *Problems) {
 		ps.add(key+".path", "use one lower-case segment with both slashes, e.g. /jenkins/", "%q is not a route prefix", e.Path)
 	case e.Path != "" && slices.ContainsFunc(reservedPrefixes, func(p string) bool { return strings.HasPrefix(e.Path, p) }):
 		ps.add(key+".path", "pick a prefix the gateway does not own ("+strings.Join(reservedPrefixes, ", ")+")", "%q is reserved", e.Path)
-	case e.Host != "" && !dnsName.MatchString(e.Host):
-		ps.add(key+".host", "use a lower-case DNS name such as jenkins.example.com", "%q is not a DNS name", e.Host)
+	case e.Host != "" && validate.DNSName(e.Host) != nil:
+		ps.add(key+".host", "use a lower-case DNS name such as jenkins.example.com", "%v", validate.DNSName(e.Host))
 	}
 }
 

@@ -59,7 +59,7 @@ var serviceHostCases = []struct {
 	{"extra service with path and host", "extraServices[0]", extraService(`, "host": "ci.example.com"`)},
 	{"extra service on the gateway's prefix", "extraServices[0].path", extraService(`, "path": "/grafana/"`)},
 	{"extra service without healthcheck", "extraServices[0].health", extraService(`, "health": []`)},
-	{"extra service without memory limit", "extraServices[0].resources", extraService(`, "resources": {"cpu": "1", "memory": ""}`)},
+	{"extra service without memory limit", "extraServices[0].resources.memory", extraService(`, "resources": {"cpu": "1", "memory": ""}`)},
 	{"extra service on an unknown role", "extraServices[0].role", extraService(`, "role": "edge"`)},
 	{"extra service relative data path", "extraServices[0].data", extraService(`, "data": "jenkins_home"`)},
 	{"exporter password breaks my.cnf", KeyMySQLExporterPassword, set(KeyMySQLExporterPassword, `pa"ss#word`)},

@@ -12,11 +12,13 @@ type rawApp struct {
 	Replicas *int   `json:"replicas"`
 }
 
+// rawResources are overrides: an absent field keeps the default, a present
+// one must be a value.
 type rawResources struct {
-	CPU               Quantity `json:"cpu"`
-	CPUReservation    Quantity `json:"cpuReservation"`
-	Memory            Quantity `json:"memory"`
-	MemoryReservation Quantity `json:"memoryReservation"`
+	CPU               *Quantity `json:"cpu"`
+	CPUReservation    *Quantity `json:"cpuReservation"`
+	Memory            *Quantity `json:"memory"`
+	MemoryReservation *Quantity `json:"memoryReservation"`
 }
 
 // maxReplicas keeps a typo (`replicas: 30`) from exhausting a home server.
@@ -135,22 +137,22 @@ func parseResources(raw map[string]rawResources, ps *Problems) map[string]Resour
 }
 
 func overrideResources(key string, r Resources, raw rawResources, ps *Problems) Resources {
-	cpu := func(field string, q Quantity, into *int) {
-		if q == "" {
+	cpu := func(field string, q *Quantity, into *int) {
+		if q == nil {
 			return
 		}
-		v, err := ParseMilliCPU(string(q))
+		v, err := ParseMilliCPU(string(*q))
 		if err != nil {
 			ps.add(key+"."+field, `use cores as a number, e.g. "0.5" or "2"`, "%v", err)
 			return
 		}
 		*into = v
 	}
-	mem := func(field string, q Quantity, into *int) {
-		if q == "" {
+	mem := func(field string, q *Quantity, into *int) {
+		if q == nil {
 			return
 		}
-		v, err := ParseMemoryMiB(string(q))
+		v, err := ParseMemoryMiB(string(*q))
 		if err != nil {
 			ps.add(key+"."+field, `use a size such as "512MB" or "2GB"`, "%v", err)
 			return

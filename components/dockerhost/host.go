@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // NetworkName is the bridge every service joins; containers find each other
@@ -42,16 +43,17 @@ type Host struct {
 	Volumes map[string]*docker.Volume
 }
 
-// Validate checks the args before anything is registered.
+// Validate asserts the args before anything is registered; config.Parse
+// has already told the user about a bad endpoint, so these are invariants.
 func Validate(a Args) error {
 	var errs []error
 	if a.Subnet != "" {
-		if _, err := netip.ParsePrefix(a.Subnet); err != nil {
-			errs = append(errs, fmt.Errorf("subnet %q is not a CIDR", a.Subnet))
+		if _, err := validate.CIDR(a.Subnet); err != nil {
+			errs = append(errs, fmt.Errorf("subnet: %w", err))
 		}
 	}
-	if !strings.HasPrefix(a.Endpoint, "unix://") && !strings.HasPrefix(a.Endpoint, "ssh://") {
-		errs = append(errs, fmt.Errorf("endpoint %q is neither unix:// nor ssh://", a.Endpoint))
+	if err := validate.DockerEndpoint(a.Endpoint); err != nil {
+		errs = append(errs, fmt.Errorf("endpoint: %w", err))
 	}
 	seen := map[string]bool{}
 	for _, v := range a.Volumes {

@@ -3,10 +3,8 @@ package edge
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,18 +12,19 @@ import (
 
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/container"
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Mode selects where the edge nginx runs. Every mode renders the same config.
 type Mode string
 
 const (
-	// ModeGCP creates a hardened e2-micro VM with a static IP and pushes the
+	// ModeGCP creates a hardened VM (config.DefaultMachineType) with a static IP and pushes the
 	// config over SSH.
 	ModeGCP Mode = "gcp"
 	// ModeSSH pushes the config to an existing VPS (any cloud) over SSH.
 	ModeSSH Mode = "ssh"
-	// ModeContainer runs the config in nginx:1.27.3-alpine on the Docker host of
+	// ModeContainer runs the config in the catalog's edge image on the Docker host of
 	// the component's provider (the dev stack).
 	ModeContainer Mode = "container"
 	// ModeNone creates nothing; home listens directly.
@@ -52,7 +51,7 @@ type GCPArgs struct {
 	Project string
 	Region  string
 	Zone    string
-	// MachineType defaults to e2-micro (free tier).
+	// MachineType defaults to config.DefaultMachineType (free tier).
 	MachineType string
 	// Image defaults to debian-cloud/debian-12; the startup script uses apt.
 	Image string
@@ -71,7 +70,7 @@ type GCPArgs struct {
 // Host is ignored (the static IP is used) and User is the OS Login user.
 type SSHArgs struct {
 	Host string
-	// Port defaults to 22.
+	// Port defaults to config.DefaultSSHPort.
 	Port int
 	User string
 	// PrivateKey must be a secret (config --secret); it is only ever sent to
@@ -84,7 +83,7 @@ type ContainerArgs struct {
 	// Network is the docker network shared with the home gateways; pass the
 	// network resource's name output so the container waits for it.
 	Network pulumi.StringInput
-	// Image defaults to nginx:1.27.3-alpine.
+	// Image defaults to the catalog's edge image (config.Defaults).
 	Image string
 	// HTTPPort and HTTPSPort are the published host ports (defaults 80, 443).
 	HTTPPort  int
@@ -102,7 +101,7 @@ type ContainerArgs struct {
 	StartInterval time.Duration
 }
 
-// Args configures the edge. See validate for what each mode requires.
+// Args configures the edge. See validateArgs for what each mode requires.
 type Args struct {
 	Mode   Mode
 	Routes []Route
@@ -121,25 +120,21 @@ type Args struct {
 // iapRange is where Google's IAP TCP forwarding connects from.
 const iapRange = "35.235.240.0/20"
 
-var (
-	dnsName   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	upHost    = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
-	accountID = regexp.MustCompile(`^[a-z]([-a-z0-9]{4,28}[a-z0-9])$`)
-)
+var accountID = regexp.MustCompile(`^[a-z]([-a-z0-9]{4,28}[a-z0-9])$`)
 
 // withDefaults fills every optional field so the rest of the package never
 // checks for zero values.
 func (a Args) withDefaults(name string) Args {
 	g := &a.GCP
-	g.MachineType = orDefault(g.MachineType, "e2-micro")
+	g.MachineType = orDefault(g.MachineType, config.DefaultMachineType)
 	g.Image = orDefault(g.Image, "debian-cloud/debian-12")
 	g.SubnetCIDR = orDefault(g.SubnetCIDR, "10.80.0.0/29")
 	g.ServiceAccountID = orDefault(g.ServiceAccountID, name+"-proxy")
 	if a.SSH.Port == 0 {
-		a.SSH.Port = 22
+		a.SSH.Port = config.DefaultSSHPort
 	}
 	c := &a.Container
-	c.Image = orDefault(c.Image, "nginx:1.27.3-alpine")
+	c.Image = orDefault(c.Image, config.Defaults[config.EdgeProxy].Image)
 	c.HTTPPort = intOr(c.HTTPPort, 80)
 	c.HTTPSPort = intOr(c.HTTPSPort, 443)
 	if c.Resources == (config.Resources{}) {
@@ -153,9 +148,9 @@ func (a Args) withDefaults(name string) Args {
 	return a
 }
 
-// validate reports every problem at once, each naming the field and the fix.
+// validateArgs reports every problem at once, each naming the field and the fix.
 // It runs on defaulted args, before any resource exists.
-func validate(a Args) error {
+func validateArgs(a Args) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
@@ -189,18 +184,18 @@ func validate(a Args) error {
 		if !accountID.MatchString(g.ServiceAccountID) {
 			bad("edge.GCP.ServiceAccountID %q: 6-30 lowercase letters, digits or '-', starting with a letter; set it explicitly", g.ServiceAccountID)
 		}
-		if p, err := netip.ParsePrefix(g.SubnetCIDR); err != nil || !p.Addr().Is4() || p.Bits() > 29 {
+		if p, err := validate.CIDR(g.SubnetCIDR); err != nil || !p.Addr().Is4() || p.Bits() > 29 {
 			bad("edge.GCP.SubnetCIDR %q: use an IPv4 CIDR of /29 or larger", g.SubnetCIDR)
 		}
 		if len(a.AdminCIDRs) == 0 && !g.AllowIAP {
 			bad("edge.AdminCIDRs is empty and edge.GCP.AllowIAP is off: nobody could SSH in to push the config; add your admin IP as x.x.x.x/32")
 		}
 		for i, c := range a.AdminCIDRs {
-			p, err := netip.ParsePrefix(c)
+			p, err := validate.CIDR(c)
 			switch {
 			case err != nil:
 				bad("edge.AdminCIDRs[%d] %q: use a CIDR such as 198.51.100.7/32", i, c)
-			case p.Bits() == 0:
+			case validate.WholeInternet(p):
 				bad("edge.AdminCIDRs[%d] %q opens SSH to the whole internet: list your admin addresses instead", i, c)
 			}
 		}
@@ -225,8 +220,8 @@ func validate(a Args) error {
 			name string
 			port int
 		}{{"HTTPPort", c.HTTPPort}, {"HTTPSPort", c.HTTPSPort}} {
-			if f.port < 1 || f.port > 65535 {
-				bad("edge.Container.%s %d: use a port between 1 and 65535", f.name, f.port)
+			if err := validate.Port(f.port); err != nil {
+				bad("edge.Container.%s: %v", f.name, err)
 			}
 		}
 	}
@@ -240,7 +235,7 @@ func validateRoutes(routes []Route) []error {
 	}
 	seen := map[string]bool{}
 	for i, r := range routes {
-		if !dnsName.MatchString(r.Name) {
+		if validate.Hostname(r.Name) != nil {
 			errs = append(errs, fmt.Errorf("edge.Routes[%d].Name %q: use a lowercase DNS name such as grafana.example.com", i, r.Name))
 		}
 		if seen[r.Name] {
@@ -248,28 +243,14 @@ func validateRoutes(routes []Route) []error {
 		}
 		seen[r.Name] = true
 		for _, f := range []struct{ name, v string }{{"HTTPS", r.HTTPS}, {"HTTP", r.HTTP}} {
-			if err := checkHostPort(f.v); err != nil {
-				errs = append(errs, fmt.Errorf("edge.Routes[%d].%s %q: %w", i, f.name, f.v, err))
+			// validate.HostPort also keeps anything that could break out of
+			// an nginx directive (spaces, ';', '{') out of the rendered config.
+			if _, _, err := validate.HostPort(f.v); err != nil {
+				errs = append(errs, fmt.Errorf("edge.Routes[%d].%s: %w", i, f.name, err))
 			}
 		}
 	}
 	return errs
-}
-
-// checkHostPort also keeps anything that could break out of an nginx
-// directive (spaces, ';', '{') out of the rendered config.
-func checkHostPort(v string) error {
-	host, port, err := net.SplitHostPort(v)
-	if err != nil {
-		return errors.New("use home-host:port, for example 203.0.113.7:8888")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return errors.New("the port must be between 1 and 65535")
-	}
-	if _, err := netip.ParseAddr(host); err != nil && !upHost.MatchString(host) {
-		return errors.New("the host must be an IP address or a DNS name")
-	}
-	return nil
 }
 
 func validateSSH(s SSHArgs, needHost bool) []error {
@@ -283,8 +264,8 @@ func validateSSH(s SSHArgs, needHost bool) []error {
 	if s.PrivateKey == nil {
 		errs = append(errs, errors.New("edge.SSH.PrivateKey is required: set it with `pulumi config set --secret`"))
 	}
-	if s.Port < 1 || s.Port > 65535 {
-		errs = append(errs, fmt.Errorf("edge.SSH.Port %d: use a port between 1 and 65535", s.Port))
+	if err := validate.Port(s.Port); err != nil {
+		errs = append(errs, fmt.Errorf("edge.SSH.Port: %w", err))
 	}
 	return errs
 }
@@ -293,7 +274,7 @@ func isAddrOrPrefix(s string) bool {
 	if _, err := netip.ParseAddr(s); err == nil {
 		return true
 	}
-	_, err := netip.ParsePrefix(s)
+	_, err := validate.CIDR(s)
 	return err == nil
 }
 

@@ -32,7 +32,7 @@ type Edge struct {
 // mode the docker provider comes from opts (or the parent's providers).
 func NewEdge(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Edge, error) {
 	args = args.withDefaults(name)
-	if err := validate(args); err != nil {
+	if err := validateArgs(args); err != nil {
 		return nil, fmt.Errorf("edge %q: invalid arguments:\n%w", name, err)
 	}
 	var config string

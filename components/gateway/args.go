@@ -11,7 +11,8 @@ import (
 	"fmt"
 	"net"
 	"regexp"
-	"strings"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Args is everything the rendered config depends on.
@@ -86,7 +87,7 @@ func Validate(a Args) error {
 	}
 	for _, src := range a.EdgeAddrs {
 		if net.ParseIP(src) == nil {
-			if _, _, err := net.ParseCIDR(src); err != nil {
+			if _, err := validate.CIDR(src); err != nil {
 				errs = append(errs, fmt.Errorf("edge address %q is neither an IP nor a CIDR", src))
 			}
 		}
@@ -104,8 +105,8 @@ func Validate(a Args) error {
 }
 
 func checkAddr(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || host == "" || port == "" || strings.ContainsAny(addr, " ;{}") {
+	// validate.HostPort also keeps ' ', ';' and braces out of nginx directives.
+	if _, _, err := validate.HostPort(addr); err != nil {
 		return fmt.Errorf("upstream %q is not host:port", addr)
 	}
 	return nil

@@ -6,13 +6,13 @@ package nginxmon
 import (
 	"errors"
 	"fmt"
-	"net"
 	"path"
 	"strings"
 	"text/template"
 
 	"github.com/jiucom/jiucom-infra/assets"
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Paths inside the nginx_mon container.
@@ -63,7 +63,7 @@ type Args struct {
 // Validate reports every problem at once.
 func (a Args) Validate() error {
 	var errs []error
-	if _, _, err := net.SplitHostPort(a.Grafana); err != nil {
+	if _, _, err := validate.HostPort(a.Grafana); err != nil {
 		errs = append(errs, fmt.Errorf("grafana upstream %q is not host:port", a.Grafana))
 	}
 	for _, p := range []string{a.CertPath, a.KeyPath} {

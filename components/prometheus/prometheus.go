@@ -8,11 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Paths inside the Prometheus container.
@@ -82,7 +83,7 @@ func (c Config) Validate() error {
 }
 
 func checkAddress(what, addr string) error {
-	if host, port, err := net.SplitHostPort(addr); err != nil || host == "" || port == "" {
+	if _, _, err := validate.HostPort(addr); err != nil {
 		return fmt.Errorf("%s: %q is not host:port", what, addr)
 	}
 	return nil

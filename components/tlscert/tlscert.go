@@ -10,11 +10,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-command/sdk/go/command/local"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // SelfSigned is a generated certificate and its private key.
@@ -33,8 +34,6 @@ type Args struct {
 	Days     int // default 825, the longest validity clients accept
 }
 
-var dnsName = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$`)
-
 // Validate reports every problem at once; names end up in a shell command,
 // so only plain DNS names pass.
 func (a Args) Validate() error {
@@ -43,7 +42,7 @@ func (a Args) Validate() error {
 		errs = append(errs, errors.New("at least one DNS name is required"))
 	}
 	for _, n := range a.DNSNames {
-		if !dnsName.MatchString(n) {
+		if validate.Hostname(n) != nil {
 			errs = append(errs, fmt.Errorf("%q is not a DNS name", n))
 		}
 	}

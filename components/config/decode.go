@@ -244,9 +244,9 @@ func fixFor(t reflect.Type) string {
 	case "true or false":
 		return "write true or false without quotes"
 	case "an object (a map of keys)":
-		return "write nested keys; see the README config reference"
+		return "write nested keys; see docs/configuration.md"
 	}
-	return "write a YAML list, e.g. [a, b]; see the README config reference"
+	return "write a YAML list, e.g. [a, b]; see docs/configuration.md"
 }
 
 // checkVisible reports every string of a key (object keys included) that

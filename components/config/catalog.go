@@ -1,15 +1,14 @@
 package config
 
-// Role names a machine. Placement maps every service to one of them.
+// Role names a host (a key of `hosts`). Placement maps every service to one.
 type Role string
 
+// The hosts the defaults place services on: the monitoring set on
+// "monitoring", everything else on "service".
 const (
 	Monitoring Role = "monitoring"
 	Service    Role = "service"
 )
-
-// Roles is every role in a stable order.
-var Roles = []Role{Monitoring, Service}
 
 // Service names, shared by placement, images and resources keys.
 const (

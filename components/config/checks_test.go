@@ -180,7 +180,7 @@ func TestConfigURLsHostPortsEnumsAndNumbers(t *testing.T) {
 		require.True(t, errors.As(err, &ps), key)
 		for _, p := range ps {
 			if p.Key == key {
-				assert.Regexp(t, `gcp, ssh, container, none|aof .* rdb|monitoring or service`, p.Fix, key)
+				assert.Regexp(t, `gcp, ssh, container, none|aof .* rdb|use one of the hosts: monitoring, service`, p.Fix, key)
 			}
 		}
 	}

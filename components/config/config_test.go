@@ -71,7 +71,11 @@ func TestConfigRejectsBadInputNamingTheKey(t *testing.T) {
 		{"start interval above the interval", "hosts.service.startInterval", setJSON(KeyHosts, "service", `{"docker": "ssh://a@b", "lan": "192.168.0.30", "cpus": 8, "memory": "16GB", "startInterval": "30s"}`)},
 		{"LAN is not an address", "hosts.service.lan", setJSON(KeyHosts, "service", `{"docker": "ssh://a@b", "lan": "0.0.0.0", "cpus": 8, "memory": "16GB"}`)},
 		{"missing host", "hosts.service", set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 8, "memory": "16GB"}}`)},
-		{"unknown host role", "hosts.database", setJSON(KeyHosts, "database", `{}`)},
+		{"host name not a label", "hosts.Data_Base", setJSON(KeyHosts, "Data_Base", `{}`)},
+		{"route to a host without nginx", "edge.routes[0].role", both(set(KeyEdge, `{"mode": "container", "routes": [{"name": "jenkins.example.com", "role": "tools"}]}`),
+			setJSON(KeyHosts, "tools", `{"docker": "ssh://jiu@192.168.0.40", "lan": "192.168.0.40", "cpus": 4, "memory": "8GB"}`))},
+		{"placement on an unknown host", "placement.mysql", set(KeyPlacement, `{"mysql": "db", "mysql-exporter": "db"}`)},
+		{"default host missing", "hosts.monitoring", set(KeyHosts, `{"service": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 8, "memory": "16GB"}}`)},
 		{"missing secret", KeyMySQLRootPassword, func(in Input) { delete(in.Values, KeyMySQLRootPassword) }},
 		{"gcp edge without SSH key", KeyEdgeSSHPrivateKey, func(in Input) { delete(in.Values, KeyEdgeSSHPrivateKey) }},
 		{"gcp edge without SSH user", "edge.ssh.user", setJSON(KeyEdge, "ssh", `{}`)},
@@ -164,6 +168,11 @@ func TestConfigQuantities(t *testing.T) {
 
 func set(key, value string) func(Input) {
 	return func(in Input) { in.Values[key] = value }
+}
+
+// both applies two changes.
+func both(a, b func(Input)) func(Input) {
+	return func(in Input) { a(in); b(in) }
 }
 
 // setJSON replaces one field of an object key.

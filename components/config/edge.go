@@ -73,7 +73,7 @@ func withDefault[T comparable](ps *Problems, key string, p *T, def T) T {
 	return *p
 }
 
-func parseEdge(r rawEdge, hosts map[Role]Host, ps *Problems) Edge {
+func parseEdge(r rawEdge, hosts map[Role]Host, placement map[string]Role, ps *Problems) Edge {
 	e := Edge{AdminCIDRs: r.AdminCIDRs, AllowIAP: r.AllowIAP, HomeAddress: r.HomeAddress}
 	e.Mode = withDefault(ps, "edge.mode", r.Mode, EdgeNone)
 	e.ContainerHost = Role(withDefault(ps, "edge.containerHost", r.ContainerHost, string(Monitoring)))
@@ -84,15 +84,15 @@ func parseEdge(r rawEdge, hosts map[Role]Host, ps *Problems) Edge {
 		ps.add("edge.mode", "use one of "+strings.Join(edgeModes, ", "), "unknown edge mode %q", e.Mode)
 		return e
 	}
-	checkEdgeMode(e, ps)
+	checkEdgeMode(e, hosts, ps)
 	if e.Mode != EdgeNone && len(r.Routes) == 0 {
 		ps.add("edge.routes", `list the public names, e.g. [{name: api.example.com, role: service}], or set edge.mode to none`, "required when edge.mode is %s", e.Mode)
 	}
-	e.Routes = parseRoutes(r.Routes, e.Mode, hosts, ps)
+	e.Routes = parseRoutes(r.Routes, e.Mode, hosts, placement, ps)
 	return e
 }
 
-func checkEdgeMode(e Edge, ps *Problems) {
+func checkEdgeMode(e Edge, hosts map[Role]Host, ps *Problems) {
 	switch e.Mode {
 	case EdgeGCP:
 		checkGCP(e.GCP, ps)
@@ -114,8 +114,8 @@ func checkEdgeMode(e Edge, ps *Problems) {
 		}
 		checkPort("edge.ssh.port", e.SSH.Port, false, ps)
 	case EdgeContainer:
-		if !knownRole(e.ContainerHost) {
-			ps.add("edge.containerHost", "use one of "+roleList(), "unknown role %q", e.ContainerHost)
+		if _, ok := hosts[e.ContainerHost]; !ok {
+			ps.add("edge.containerHost", "use one of the hosts: "+hostList(hosts), "unknown host %q", e.ContainerHost)
 		}
 	}
 	if e.Mode == EdgeGCP || e.Mode == EdgeSSH {
@@ -138,7 +138,7 @@ func checkEdgeMode(e Edge, ps *Problems) {
 	}
 }
 
-func parseRoutes(raw []rawRoute, mode string, hosts map[Role]Host, ps *Problems) []Route {
+func parseRoutes(raw []rawRoute, mode string, hosts map[Role]Host, placement map[string]Role, ps *Problems) []Route {
 	var routes []Route
 	seen := map[string]bool{}
 	for i, r := range raw {
@@ -151,8 +151,13 @@ func parseRoutes(raw []rawRoute, mode string, hosts map[Role]Host, ps *Problems)
 		}
 		seen[r.Name] = true
 		role := Role(r.Role)
-		if !knownRole(role) {
-			ps.add(key+".role", "use one of "+roleList(), "unknown role %q", r.Role)
+		if _, ok := hosts[role]; !ok {
+			ps.add(key+".role", "use one of the hosts: "+hostList(hosts), "unknown host %q", r.Role)
+		} else if placement[Gateway] != role && placement[NginxMon] != role && placement[Gateway] != placement[NginxMon] {
+			// Only a home nginx terminates TLS behind the edge. (Both nginx
+			// on one host collide on :443, which checkPublishedPorts says.)
+			ps.add(key+".role", fmt.Sprintf("route it to %s (the gateway) or %s (nginx_mon); the gateway reaches services on other hosts", placement[Gateway], placement[NginxMon]),
+				"host %q runs no nginx to terminate %s", r.Role, r.Name)
 		} else if mode == EdgeGCP || mode == EdgeSSH {
 			if h := hosts[role]; h.RouterHTTPSPort == 0 || h.RouterHTTPPort == 0 {
 				ps.add(fmt.Sprintf("hosts.%s.routerHttpsPort", role), "set routerHttpsPort and routerHttpPort: the home router ports forwarded to this host's nginx :443 and :80",

@@ -21,7 +21,7 @@ type Engine struct {
 func (s *Stack) Engines() []Engine {
 	var engines []Engine
 	index := map[string]int{}
-	for _, role := range Roles {
+	for _, role := range s.HostNames() {
 		h, ok := s.Hosts[role]
 		if !ok {
 			continue

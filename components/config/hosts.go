@@ -2,7 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,21 +32,25 @@ const DefaultStartInterval = time.Second
 // is what an engine without start intervals waits anyway.
 const maxStartInterval = 10 * time.Second
 
+// hostName is what a host may be called: it names docker resources and
+// per-host containers (node-exporter-<host>), so it is a lower-case label.
+var hostName = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$`)
+
+// parseHosts reads any number of named hosts. Services land on a host by
+// placement; the defaults put the monitoring set on "monitoring" and the
+// rest on "service", so a stack that names other hosts places them.
 func parseHosts(raw map[string]rawHost, ps *Problems) map[Role]Host {
 	hosts := map[Role]Host{}
-	for name := range raw {
-		if !knownRole(Role(name)) {
-			ps.add(KeyHosts+"."+name, "hosts has exactly the roles monitoring and service", "unknown role %q", name)
-		}
+	if len(raw) == 0 {
+		ps.add(KeyHosts, fmt.Sprintf("pulumi config set --path %s.service.docker unix:///var/run/docker.sock (and .lan, .cpus, .memory)", KeyHosts), "no host is defined")
 	}
-	for _, role := range Roles {
-		key := KeyHosts + "." + string(role)
-		r, ok := raw[string(role)]
-		if !ok {
-			ps.add(key, fmt.Sprintf("pulumi config set --path %s.docker unix:///var/run/docker.sock (and .lan, .cpus, .memory)", key), "missing host")
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		key := KeyHosts + "." + name
+		if !hostName.MatchString(name) {
+			ps.add(key, "name hosts with lower-case letters, digits and hyphens, e.g. monitoring, service or tools", "%q is not a host name", name)
 			continue
 		}
-		hosts[role] = parseHost(role, key, r, ps)
+		hosts[Role(name)] = parseHost(Role(name), key, raw[name], ps)
 	}
 	return hosts
 }
@@ -114,13 +121,11 @@ func checkPort(key string, port int, optional bool, ps *Problems) {
 	}
 }
 
-func knownRole(r Role) bool { return r == Monitoring || r == Service }
-
-// roleList is the allowed roles for a fix.
-func roleList() string {
-	names := make([]string, len(Roles))
-	for i, r := range Roles {
-		names[i] = string(r)
+// hostList names the defined hosts for a fix.
+func hostList(hosts map[Role]Host) string {
+	var names []string
+	for _, h := range slices.Sorted(maps.Keys(hosts)) {
+		names = append(names, string(h))
 	}
-	return strings.Join(names, " or ")
+	return strings.Join(names, ", ")
 }

@@ -46,8 +46,8 @@ func Parse(in Input) (*Stack, error) {
 	raw := decodeAll(in, &ps)
 	s := &Stack{Name: in.Stack}
 	s.Hosts = parseHosts(raw.hosts, &ps)
-	s.Edge = parseEdge(raw.edge, s.Hosts, &ps)
-	s.Placement = parsePlacement(raw.placement, &ps)
+	s.Placement = parsePlacement(raw.placement, s.Hosts, &ps)
+	s.Edge = parseEdge(raw.edge, s.Hosts, s.Placement, &ps)
 	s.Images = parseImages(raw.images, &ps)
 	s.App = parseApp(raw.app, s.Images, &ps)
 	s.Resources = parseResources(raw.resources, &ps)

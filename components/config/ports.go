@@ -98,7 +98,7 @@ func checkPublishedPorts(s *Stack, ps *Problems) {
 		}
 	}
 	perHostDone := map[string]bool{} // per-host services run once per engine
-	for _, role := range Roles {
+	for _, role := range s.HostNames() {
 		engine, lan, ok := engineOf(role)
 		if !ok {
 			continue

@@ -119,8 +119,8 @@ func parseExtraServices(raw []rawExtraService, s *Stack, ps *Problems) []ExtraSe
 			ps.add(key+".data", "use the container path of its data, e.g. /var/jenkins_home", "%q is not an absolute path", r.Data)
 		}
 		role := Role(withDefault(ps, key+".role", r.Role, string(Service)))
-		if !knownRole(role) {
-			ps.add(key+".role", "use one of "+roleList(), "unknown role %q", role)
+		if _, ok := s.Hosts[role]; !ok {
+			ps.add(key+".role", "use one of the hosts: "+hostList(s.Hosts), "unknown host %q", role)
 		}
 		if r.Resources == nil || r.Resources.CPU == nil || r.Resources.Memory == nil {
 			ps.add(key+".resources", `give limits, e.g. {cpu: "1", memory: 1GB, cpuReservation: "0.25", memoryReservation: 512MB}`, "cpu and memory limits are required")

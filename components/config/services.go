@@ -53,19 +53,20 @@ func mergeOverrides[R, V any](key string, raw map[string]R, def func(Default) V,
 	return out
 }
 
-func parsePlacement(raw map[string]string, ps *Problems) map[string]Role {
+func parsePlacement(raw map[string]string, hosts map[Role]Host, ps *Problems) map[string]Role {
 	placement := mergeOverrides(KeyPlacement, raw, func(d Default) Role { return d.Role },
 		func(key, name string, _ Role, override string) (Role, bool) {
-			switch role := Role(override); {
+			switch _, known := hosts[Role(override)]; {
 			case Defaults[name].Role == "":
 				ps.add(key, "remove it: this service runs on every host or on the edge", "%q cannot be placed", name)
-			case !knownRole(role):
-				ps.add(key, "use monitoring or service", "unknown role %q", override)
+			case !known:
+				ps.add(key, "use one of the hosts: "+hostList(hosts), "unknown host %q", override)
 			default:
-				return role, true
+				return Role(override), true
 			}
 			return "", false
 		}, ps)
+	checkDefaultHosts(placement, raw, hosts, ps)
 	for _, exporter := range slices.Sorted(maps.Keys(exporterOf)) {
 		db := exporterOf[exporter]
 		if placement[exporter] != placement[db] {
@@ -74,6 +75,28 @@ func parsePlacement(raw map[string]string, ps *Problems) map[string]Role {
 		}
 	}
 	return placement
+}
+
+// checkDefaultHosts reports, once per missing host, the services that stay
+// on a default host the stack does not define.
+func checkDefaultHosts(placement map[string]Role, raw map[string]string, hosts map[Role]Host, ps *Problems) {
+	if len(hosts) == 0 {
+		return // reported at hosts already
+	}
+	stranded := map[Role][]string{}
+	for _, name := range serviceNames() {
+		if _, placed := raw[name]; placed || Defaults[name].Role == "" {
+			continue
+		}
+		if _, ok := hosts[placement[name]]; !ok {
+			stranded[placement[name]] = append(stranded[placement[name]], name)
+		}
+	}
+	for _, host := range slices.Sorted(maps.Keys(stranded)) {
+		services := strings.Join(stranded[host], ", ")
+		ps.add(KeyHosts+"."+string(host), fmt.Sprintf("define hosts.%s (docker, lan, cpus, memory), or place %s on one of %s with placement.<service>", host, services, hostList(hosts)),
+			"missing host: %s run(s) there by default", services)
+	}
 }
 
 func parseImages(raw map[string]string, ps *Problems) map[string]string {

@@ -4,6 +4,8 @@
 package config
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -123,6 +125,9 @@ type Secrets struct {
 
 // RoleOf returns the role a service runs on.
 func (s *Stack) RoleOf(service string) Role { return s.Placement[service] }
+
+// HostNames are the hosts in name order.
+func (s *Stack) HostNames() []Role { return slices.Sorted(maps.Keys(s.Hosts)) }
 
 // SameEngine reports whether two roles are served by one docker engine (dev).
 func (s *Stack) SameEngine(a, b Role) bool { return s.Hosts[a].Docker == s.Hosts[b].Docker }

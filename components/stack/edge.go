@@ -13,8 +13,15 @@ import (
 // edge: home nginx trusts PROXY headers from that range only.
 const edgeContainerSubnet = "172.31.250.0/24"
 
-// homeNginx is the nginx that terminates TLS for each role's public names.
-var homeNginx = map[config.Role]string{config.Monitoring: config.NginxMon, config.Service: config.Gateway}
+// homeNginx is the nginx that terminates TLS for a host's public names:
+// the gateway where it runs, else nginx_mon (config.Parse refuses a route
+// to a host with neither).
+func (d *deployment) homeNginx(host config.Role) string {
+	if d.cfg.Placement[config.Gateway] == host {
+		return config.Gateway
+	}
+	return config.NginxMon
+}
 
 // edgeHTTPS and edgeHTTP are the home nginx ports the edge relays to.
 const (
@@ -74,7 +81,7 @@ func (d *deployment) edgeUpstreams(role config.Role) (https, http string) {
 		h := d.cfg.Hosts[role]
 		return fmt.Sprintf("%s:%d", e.HomeAddress, h.RouterHTTPSPort), fmt.Sprintf("%s:%d", e.HomeAddress, h.RouterHTTPPort)
 	}
-	target := containerPrefix + homeNginx[role]
+	target := containerPrefix + d.homeNginx(role)
 	if !d.cfg.SameEngine(e.ContainerHost, role) {
 		target = d.cfg.Hosts[role].LAN
 	}

@@ -77,7 +77,7 @@ func gateway(d *deployment) error {
 			names = append(names, e.Host)
 		}
 	}
-	cert, err := d.homeCertificate(config.Gateway, d.cfg.Gateway.TLS, append(d.homeNames(config.Service), names...), gatewayCertPaths)
+	cert, err := d.homeCertificate(config.Gateway, d.cfg.Gateway.TLS, append(d.homeNames(d.cfg.RoleOf(config.Gateway)), names...), gatewayCertPaths)
 	if err != nil {
 		return err
 	}

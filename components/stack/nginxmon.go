@@ -21,7 +21,7 @@ func nginxMon(d *deployment) error {
 		routes = append(routes, edge.Route{Name: r.Name, Home: string(r.Role)})
 	}
 	args := nginxmon.Args{
-		Names:   edge.NamesFor(routes, string(config.Monitoring)),
+		Names:   edge.NamesFor(routes, string(role)),
 		Listen:  nginxmon.DefaultListen,
 		Grafana: d.endpoint(role, config.Grafana),
 	}

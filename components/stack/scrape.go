@@ -83,9 +83,9 @@ func (d *deployment) agentEndpoint(from config.Role, e config.Engine, service st
 	return fmt.Sprintf("%s:%d", e.Host.LAN, d.hostPort(service, 0))
 }
 
-// probePaths answer 200 without a login on each role's nginx: Grafana's
+// probePaths answer 200 without a login on each home nginx: Grafana's
 // health API behind nginx_mon, the gateway's own /health.
-var probePaths = map[config.Role]string{config.Monitoring: "/grafana/api/health", config.Service: "/health"}
+var probePaths = map[string]string{config.NginxMon: "/grafana/api/health", config.Gateway: "/health"}
 
 // blackbox probes every public name through the edge. With a container edge
 // the names do not resolve on the docker network, so the probe connects to
@@ -107,7 +107,7 @@ func (d *deployment) blackbox(from config.Role) prom.Blackbox {
 		}
 	}
 	for _, r := range e.Routes {
-		b.Probes = append(b.Probes, prom.Probe{URL: "https://" + r.Name + probePaths[r.Role], Host: d.hostName(r.Role), Via: via})
+		b.Probes = append(b.Probes, prom.Probe{URL: "https://" + r.Name + probePaths[d.homeNginx(r.Role)], Host: d.hostName(r.Role), Via: via})
 	}
 	return b
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -28,6 +29,15 @@ func WithoutPaths(m resource.PropertyMap, paths []string) resource.PropertyMap {
 		}
 	}
 	return out
+}
+
+// providerURN is the provider reference without its ID (the mock IDs of
+// providers change with their inputs, which do not move resources).
+func providerURN(r Resource) string {
+	if i := strings.LastIndex(r.Provider, "::"); i >= 0 {
+		return r.Provider[:i]
+	}
+	return r.Provider
 }
 
 // deepCopy copies arrays, objects and secrets, so blanking a path never
@@ -62,9 +72,10 @@ func fingerprint(m resource.PropertyMap) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-// Changed lists, by URN, the resources whose comparable inputs differ
-// between two runs of the program, plus those only one run has: what a
-// `pulumi up` from the first state to the second would touch.
+// Changed lists, by URN, the resources whose comparable inputs or provider
+// differ between two runs of the program (a resource moved to another
+// provider is replaced), plus those only one run has: what a `pulumi up`
+// from the first state to the second would touch.
 func Changed(before, after *Recording) []string {
 	old := map[string]Resource{}
 	for _, r := range before.Resources {
@@ -75,7 +86,7 @@ func Changed(before, after *Recording) []string {
 	for _, r := range after.Resources {
 		seen[r.URN] = true
 		prev, ok := old[r.URN]
-		if !ok || fingerprint(Comparable(prev)) != fingerprint(Comparable(r)) {
+		if !ok || providerURN(prev) != providerURN(r) || fingerprint(Comparable(prev)) != fingerprint(Comparable(r)) {
 			out = append(out, r.URN)
 		}
 	}

@@ -6,12 +6,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 	"github.com/jiucom/jiucom-infra/components/stack"
 )
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		cfg, err := config.Load(ctx)
+		cfg, err := config.Load(ctx, services.Catalog())
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"errors"
@@ -7,6 +7,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	. "github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 // checkCase is one mutation of validInput and the one problem it must cause:
@@ -27,7 +30,7 @@ func runCheckCases(t *testing.T, cases []checkCase) {
 		t.Run(c.name, func(t *testing.T) {
 			in := validInput()
 			c.mutate(in)
-			_, err := Parse(in)
+			_, err := Parse(in, services.Catalog())
 			if c.key == "" {
 				require.NoError(t, err)
 				return
@@ -175,7 +178,7 @@ func TestConfigURLsHostPortsEnumsAndNumbers(t *testing.T) {
 	} {
 		in := validInput()
 		mutate(in)
-		_, err := Parse(in)
+		_, err := Parse(in, services.Catalog())
 		var ps Problems
 		require.True(t, errors.As(err, &ps), key)
 		for _, p := range ps {
@@ -230,7 +233,7 @@ func TestConfigEveryTypeMismatchAtOnce(t *testing.T) {
 	in := validInput()
 	set(KeyApp, `{"build": 5, "replicas": "three"}`)(in)
 	extraService(`, "port": "8080", "data": 7`)(in)
-	_, err := Parse(in)
+	_, err := Parse(in, services.Catalog())
 	var ps Problems
 	require.True(t, errors.As(err, &ps))
 	assert.ElementsMatch(t, []string{"app.build", "app.replicas", "extraServices[0].port", "extraServices[0].data"}, ps.Keys(), err.Error())

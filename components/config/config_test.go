@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"errors"
@@ -8,6 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	. "github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 // validInput is a complete prod-like configuration each case mutates once.
@@ -32,14 +35,14 @@ func validInput() Input {
 }
 
 func TestConfigAcceptsAValidStack(t *testing.T) {
-	s, err := Parse(validInput())
+	s, err := Parse(validInput(), services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, 8000, s.Hosts[Monitoring].CPUMilli)
 	assert.Equal(t, 16*1024, s.Hosts[Service].MemoryMiB)
 	assert.Equal(t, 0.1, s.TracingSampling)
 	assert.True(t, s.RetainData, "data is retained unless asked")
 	assert.Equal(t, 2, s.App.Replicas)
-	assert.Equal(t, Defaults[MySQL].Res, s.Resources[MySQL], "seed table defaults")
+	assert.Equal(t, services.Catalog()[MySQL].Res, s.Resources[MySQL], "seed table defaults")
 	assert.Equal(t, Service, s.Placement[MySQL])
 	assert.Len(t, s.Engines(), 2)
 }
@@ -105,7 +108,7 @@ func TestConfigReportsEveryProblemAtOnce(t *testing.T) {
 	set(KeyResources, `{"mysql": {"cpu": "two"}, "redis": {"memory": "512 megs"}}`)(in)
 	setJSON(KeyEdge, "adminCidrs", `["nonsense"]`)(in)
 	delete(in.Values, KeyGrafanaAdminPassword)
-	_, err := Parse(in)
+	_, err := Parse(in, services.Catalog())
 	var ps Problems
 	require.True(t, errors.As(err, &ps))
 	assert.Subset(t, ps.Keys(), []string{"resources.mysql.cpu", "resources.redis.memory", "edge.adminCidrs[0]", KeyGrafanaAdminPassword})
@@ -115,7 +118,7 @@ func TestConfigReportsEveryProblemAtOnce(t *testing.T) {
 func TestConfigMissingSecretGivesTheExactCommand(t *testing.T) {
 	in := validInput()
 	delete(in.Values, KeyMySQLPassword)
-	_, err := Parse(in)
+	_, err := Parse(in, services.Catalog())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "mysqlPassword: missing secret (fix: pulumi config set --secret mysqlPassword <value> -s prod)")
 }
@@ -124,10 +127,10 @@ func TestConfigOverridesMergeOverDefaults(t *testing.T) {
 	in := validInput()
 	set(KeyResources, `{"mysql": {"memory": "4GB"}}`)(in)
 	set(KeyPlacement, `{"mysql": "monitoring", "mysql-exporter": "monitoring"}`)(in)
-	s, err := Parse(in)
+	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, 4096, s.Resources[MySQL].MemoryLimitMiB)
-	assert.Equal(t, Defaults[MySQL].Res.CPULimitMilli, s.Resources[MySQL].CPULimitMilli, "fields not named keep their default")
+	assert.Equal(t, services.Catalog()[MySQL].Res.CPULimitMilli, s.Resources[MySQL].CPULimitMilli, "fields not named keep their default")
 	assert.Equal(t, Monitoring, s.Placement[MySQL])
 	assert.Equal(t, Service, s.Placement[Redis])
 }
@@ -137,7 +140,7 @@ func TestConfigDevSharesOneEngine(t *testing.T) {
 	set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 4, "memory": "8GB"},
 	                "service":    {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 6, "memory": "8GB"}}`)(in)
 	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
-	s, err := Parse(in)
+	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	engines := s.Engines()
 	require.Len(t, engines, 1)
@@ -194,10 +197,10 @@ func TestConfigOptionalSecretIsOptionalOffTheVM(t *testing.T) {
 	in := validInput()
 	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
 	delete(in.Values, KeyEdgeSSHPrivateKey)
-	_, err := Parse(in)
+	_, err := Parse(in, services.Catalog())
 	require.NoError(t, err, "a container edge needs no SSH key")
 	in.Values[KeyEdgeSSHPrivateKey] = "key"
 	in.Secrets[KeyEdgeSSHPrivateKey] = false
-	_, err = Parse(in)
+	_, err = Parse(in, services.Catalog())
 	require.Error(t, err, "but a key stored in plain text is refused")
 }

@@ -91,7 +91,7 @@ func checkCapacity(s *Stack, ps *Problems) {
 
 // instancesOn counts a service's containers on an engine.
 func (s *Stack) instancesOn(service string, e Engine) int {
-	if PerHost(service) {
+	if s.PerHost(service) {
 		return 1
 	}
 	if service == EdgeProxy {

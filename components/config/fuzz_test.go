@@ -1,8 +1,12 @@
-package config
+package config_test
 
 import (
 	"strings"
 	"testing"
+
+	. "github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
+	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // FuzzConfigParse feeds arbitrary text to every key: Parse must return a
@@ -15,7 +19,7 @@ func FuzzConfigParse(f *testing.F) {
 		in.Values[KeyEdge] = edge
 		in.Values[KeyResources] = resources
 		in.Values[KeyTracingSampling] = sampling
-		s, err := Parse(in)
+		s, err := Parse(in, services.Catalog())
 		if err == nil && s == nil {
 			t.Fatal("no stack and no error")
 		}
@@ -33,10 +37,10 @@ func FuzzConfigQuantities(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if v, err := ParseMilliCPU(s); err == nil && (v <= 0 || v > maxMilliCPU) {
+		if v, err := ParseMilliCPU(s); err == nil && (v <= 0 || v > validate.MaxMilliCPU) {
 			t.Fatalf("%q parsed to out-of-range %d", s, v)
 		}
-		if v, err := ParseMemoryMiB(s); err == nil && (v < 6 || v > maxMemoryMiB) {
+		if v, err := ParseMemoryMiB(s); err == nil && (v < 6 || v > validate.MaxMemoryMiB) {
 			t.Fatalf("%q parsed to out-of-range %d", s, v)
 		}
 	})
@@ -58,7 +62,7 @@ func FuzzConfigParseServices(f *testing.F) {
 		in.Values[KeyPlacement] = placement
 		in.Values[KeyAlerting] = alerting
 		in.Values[KeySlackWebhookURL] = webhook
-		s, err := Parse(in)
+		s, err := Parse(in, services.Catalog())
 		if err == nil && s == nil {
 			t.Fatal("no stack and no error")
 		}
@@ -86,14 +90,15 @@ func FuzzConfigScanJSON(f *testing.F) {
 		f.Add(s, "a")
 	}
 	f.Fuzz(func(t *testing.T, text, name string) {
-		for _, n := range scanJSON("k", text) {
-			if n.start < 0 || n.end < n.start && n.end != 0 || n.end > int64(len(text)) {
-				t.Fatalf("node %+v outside the text", n)
+		for _, n := range ScanSpans("k", text) {
+			start, end := n[0], n[1]
+			if start < 0 || end < start && end != 0 || end > int64(len(text)) {
+				t.Fatalf("node %v outside the text", n)
 			}
 		}
-		_, _, _ = withoutMember("k", text, name)
+		_, _, _ = WithoutMember("k", text, name)
 		var into map[string]any
 		var ps Problems
-		decode(map[string]string{"k": text}, "k", &into, &ps)
+		Decode(map[string]string{"k": text}, "k", &into, &ps)
 	})
 }

@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"encoding/json"
@@ -7,13 +7,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	. "github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 // requireProblemAt parses in and requires a problem naming key, every
 // problem with a fix.
 func requireProblemAt(t *testing.T, in Input, key string) {
 	t.Helper()
-	_, err := Parse(in)
+	_, err := Parse(in, services.Catalog())
 	var ps Problems
 	require.True(t, errors.As(err, &ps), "want Problems, got %v", err)
 	assert.Contains(t, ps.Keys(), key)

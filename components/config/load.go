@@ -22,7 +22,7 @@ type Input struct {
 }
 
 // Load reads every key this program knows from the running stack and parses it.
-func Load(ctx *pulumi.Context) (*Stack, error) {
+func Load(ctx *pulumi.Context, catalog Catalog) (*Stack, error) {
 	in := Input{Stack: ctx.Stack(), Values: map[string]string{}, Secrets: map[string]bool{}}
 	for _, key := range AllKeys() {
 		full := ctx.Project() + ":" + key
@@ -31,7 +31,7 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 			in.Secrets[key] = ctx.IsConfigSecret(full)
 		}
 	}
-	return Parse(in)
+	return Parse(in, catalog)
 }
 
 // AllKeys is every key the program reads.
@@ -41,16 +41,16 @@ func AllKeys() []string {
 
 // Parse turns raw values into a Stack with defaults applied, or returns
 // Problems listing every bad value. It never panics on user input.
-func Parse(in Input) (*Stack, error) {
+func Parse(in Input, catalog Catalog) (*Stack, error) {
 	var ps Problems
 	raw := decodeAll(in, &ps)
-	s := &Stack{Name: in.Stack}
+	s := &Stack{Name: in.Stack, Catalog: catalog}
 	s.Hosts = parseHosts(raw.hosts, &ps)
-	s.Placement = parsePlacement(raw.placement, s.Hosts, &ps)
+	s.Placement = parsePlacement(catalog, raw.placement, s.Hosts, &ps)
 	s.Edge = parseEdge(raw.edge, s.Hosts, s.Placement, &ps)
-	s.Images = parseImages(raw.images, &ps)
-	s.App = parseApp(raw.app, s.Images, &ps)
-	s.Resources = parseResources(raw.resources, &ps)
+	s.Images = parseImages(catalog, raw.images, &ps)
+	s.App = parseApp(catalog, raw.app, s.Images, &ps)
+	s.Resources = parseResources(catalog, raw.resources, &ps)
 	s.TracingSampling = parseSampling(in.Values, &ps)
 	s.RetainData = parseRetain(in.Values, &ps)
 	s.Secrets = parseSecrets(in, s.Edge.Mode, &ps)

@@ -1,10 +1,13 @@
-package config
+package config_test
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	. "github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 const validEmail = `{"email": {"to": "ops@example.com", "from": "alerts@example.com", "smarthost": "smtp.example.com:587", "username": "alerts@example.com"}}`
@@ -13,7 +16,7 @@ func TestMonitoringDefaults(t *testing.T) {
 	in := validInput()
 	delete(in.Values, KeySlackWebhookURL)
 	delete(in.Values, KeySMTPPassword)
-	s, err := Parse(in)
+	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, "15d", s.Monitoring.Retention, "the manual's 15 days")
 	assert.Nil(t, s.Monitoring.Alerting.Slack, "no webhook, no Slack receiver")
@@ -27,7 +30,7 @@ func TestMonitoringReceiversFromConfig(t *testing.T) {
 	set(KeyPrometheusRetention, "4w")(in)
 	set(KeyAlerting, `{"slack": {"channel": "#jiucom-alerts"}, "email": {"to": "ops@example.com", "from": "alerts@example.com", "smarthost": "smtp.example.com:587", "username": "alerts@example.com"}}`)(in)
 	set(KeyTLS, `{"certificate": "/etc/letsencrypt/live/g.example.com/fullchain.pem", "key": "/etc/letsencrypt/live/g.example.com/privkey.pem"}`)(in)
-	s, err := Parse(in)
+	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	m := s.Monitoring
 	assert.Equal(t, "4w", m.Retention)
@@ -76,7 +79,7 @@ func TestMonitoringRelayWithoutLoginNeedsNoPassword(t *testing.T) {
 	in := validInput()
 	set(KeyAlerting, `{"email": {"to": "ops@example.com", "from": "alerts@example.com", "smarthost": "relay.lan:25"}}`)(in)
 	delete(in.Values, KeySMTPPassword)
-	s, err := Parse(in)
+	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	assert.Empty(t, s.Monitoring.Alerting.Email.Username)
 }

@@ -5,25 +5,16 @@ import (
 	"net/netip"
 )
 
-// Host ports the platform publishes, as components/stack publishes them
-// (placement.go's ports and lanPortBase, gateway.go, nginxmon.go and the
-// container edge). Only the host side matters here.
-var (
-	// platformLANPorts is where each fixed-port service may be published on
-	// its host's LAN address. cAdvisor is moved to 8180, off the app's 8080.
-	platformLANPorts = map[string]int{
-		MySQL: 3306, Redis: 6379, Prometheus: 9090, Grafana: 3000, Zipkin: 9411, Alertmanager: 9093,
-		RedisExporter: 9121, MySQLExporter: 9104, BlackboxExporter: 9115, NodeExporter: 9100, CAdvisor: 8180,
-		GatewayExporter: 4040,
-	}
-)
-
+// Host ports the platform publishes besides the records' LAN ports
+// (ServiceDefaults.LANPort): the public entry points, shared with the
+// gateway, nginx_mon and the edge, which publish them.
 const (
-	appLANPort        = 8080 // + replica index
-	gatewayLANPort    = 8080 // the gateway's LAN ports when a container edge owns :80/:443
-	gatewayLANTLSPort = 8443
-	publicHTTP        = 80
-	publicHTTPS       = 443
+	// GatewayLANPort and GatewayLANTLSPort are the gateway's LAN ports when
+	// a container edge owns :80 and :443 on its engine.
+	GatewayLANPort    = 8080
+	GatewayLANTLSPort = 8443
+	PublicHTTP        = 80
+	PublicHTTPS       = 443
 )
 
 // binding is one published host port and the key the user would change.
@@ -49,7 +40,7 @@ func (b binding) collides(o binding) bool {
 //     unless a container edge shares its engine;
 //   - app replica i publishes LAN:8080+i when the gateway or Prometheus runs
 //     on another engine;
-//   - every other platform service reserves its LAN port (platformLANPorts)
+//   - every other platform service reserves its record's LAN port
 //     on its engine whether or not it is published today, since that
 //     depends on where its consumers run (node-exporter and cAdvisor on
 //     every engine);
@@ -92,7 +83,7 @@ func checkPublishedPorts(s *Stack, ps *Problems) {
 	if s.Edge.Mode == EdgeContainer {
 		if engine, _, ok := engineOf(s.Edge.ContainerHost); ok {
 			edgeEngine = engine
-			for _, p := range []int{publicHTTP, publicHTTPS} {
+			for _, p := range []int{PublicHTTP, PublicHTTPS} {
 				publish(binding{engine, any4, p, "edge.containerHost", "the container edge"})
 			}
 		}
@@ -103,9 +94,9 @@ func checkPublishedPorts(s *Stack, ps *Problems) {
 		if !ok {
 			continue
 		}
-		for _, service := range serviceNames() {
-			port, fixed := platformLANPorts[service]
-			if !fixed || (PerHost(service) && perHostDone[engine]) || (!PerHost(service) && s.Placement[service] != role) {
+		for _, service := range s.Catalog.Names() {
+			port := s.Catalog[service].LANPort
+			if port == 0 || service == App || (s.PerHost(service) && perHostDone[engine]) || (!s.PerHost(service) && s.Placement[service] != role) {
 				continue
 			}
 			publish(binding{engine, lan, port, KeyPlacement + "." + service, service})
@@ -114,22 +105,22 @@ func checkPublishedPorts(s *Stack, ps *Problems) {
 	}
 	if engine, lan, ok := engineOf(s.Placement[Gateway]); ok {
 		if engine == edgeEngine {
-			publish(binding{engine, lan, gatewayLANPort, KeyPlacement + "." + Gateway, "the gateway"})
-			publish(binding{engine, lan, gatewayLANTLSPort, KeyPlacement + "." + Gateway, "the gateway"})
+			publish(binding{engine, lan, GatewayLANPort, KeyPlacement + "." + Gateway, "the gateway"})
+			publish(binding{engine, lan, GatewayLANTLSPort, KeyPlacement + "." + Gateway, "the gateway"})
 		} else {
-			publish(binding{engine, any4, publicHTTP, KeyPlacement + "." + Gateway, "the gateway"})
-			publish(binding{engine, any4, publicHTTPS, KeyPlacement + "." + Gateway, "the gateway"})
+			publish(binding{engine, any4, PublicHTTP, KeyPlacement + "." + Gateway, "the gateway"})
+			publish(binding{engine, any4, PublicHTTPS, KeyPlacement + "." + Gateway, "the gateway"})
 		}
 	}
 	if engine, lan, ok := engineOf(s.Placement[NginxMon]); ok && engine != edgeEngine {
-		publish(binding{engine, lan, publicHTTPS, KeyPlacement + "." + NginxMon, "nginx_mon"})
-		publish(binding{engine, lan, publicHTTP, KeyPlacement + "." + NginxMon, "nginx_mon"})
+		publish(binding{engine, lan, PublicHTTPS, KeyPlacement + "." + NginxMon, "nginx_mon"})
+		publish(binding{engine, lan, PublicHTTP, KeyPlacement + "." + NginxMon, "nginx_mon"})
 	}
 	gatewayEngine, _, _ := engineOf(s.Placement[Gateway])
 	prometheusEngine, _, _ := engineOf(s.Placement[Prometheus])
 	if engine, lan, ok := engineOf(s.Placement[App]); ok && (engine != gatewayEngine || engine != prometheusEngine) {
 		for i := range s.App.Replicas {
-			publish(binding{engine, lan, appLANPort + i, KeyApp + ".replicas", fmt.Sprintf("app replica %d", i+1)})
+			publish(binding{engine, lan, s.Catalog[App].LANPort + i, KeyApp + ".replicas", fmt.Sprintf("app replica %d", i+1)})
 		}
 	}
 	for i, e := range s.Extras {

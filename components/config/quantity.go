@@ -31,12 +31,6 @@ func (q *Quantity) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// maxMilliCPU and maxMemoryMiB bound the parsed values (validate's limits).
-const (
-	maxMilliCPU  = validate.MaxMilliCPU
-	maxMemoryMiB = validate.MaxMemoryMiB
-)
-
 // ParseMilliCPU turns "2", "0.5" or "500m" into thousandths of a core.
 func ParseMilliCPU(s string) (int, error) { return validate.MilliCPU(s) }
 
@@ -45,3 +39,8 @@ func ParseMemoryMiB(s string) (int, error) { return validate.MemoryMiB(s) }
 
 // FormatMilliCPU renders thousandths of a core the way Docker's `cpus` wants it.
 func FormatMilliCPU(milli int) string { return validate.FormatMilliCPU(milli) }
+
+// CPUSharesPerCore is how a CPU reservation becomes docker's cpuShares:
+// 1024 shares weigh one reserved core (the container block sets it, the
+// policy pack checks it).
+const CPUSharesPerCore = 1024

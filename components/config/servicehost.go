@@ -98,7 +98,7 @@ func parseExtraServices(raw []rawExtraService, s *Stack, ps *Problems) []ExtraSe
 		switch {
 		case !extraName.MatchString(r.Name):
 			ps.add(key+".name", "use lower-case letters, digits and dashes, e.g. jenkins", "%q is not a service name", r.Name)
-		case knownService(r.Name) || seenName[r.Name]:
+		case s.Catalog.Known(r.Name) || seenName[r.Name]:
 			ps.add(key+".name", "pick a name no platform or other extra service uses", "%q is taken", r.Name)
 		}
 		seenName[r.Name] = true

@@ -1,10 +1,13 @@
-package config
+package config_test
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	. "github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 const jenkins = `{"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "port": 8080, "path": "/jenkins/",
@@ -15,7 +18,7 @@ func TestServiceHostSettingsParse(t *testing.T) {
 	in.Values[KeyExtraServices] = "[" + jenkins + "]"
 	in.Values[KeyGateway] = `{"tls": {"certificate": "/etc/letsencrypt/live/a/fullchain.pem", "key": "/etc/letsencrypt/live/a/privkey.pem"}}`
 	in.Values[KeyRedis] = `{"persistence": "rdb"}`
-	s, err := Parse(in)
+	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, RedisRDB, s.Redis.Persistence)
 	assert.Equal(t, "/etc/letsencrypt/live/a/privkey.pem", s.Gateway.TLS.Key)
@@ -29,7 +32,7 @@ func TestServiceHostSettingsParse(t *testing.T) {
 	assert.Equal(t, "jenkins/jenkins:2.479.2-lts", s.Images["jenkins"])
 	assert.Equal(t, Resources{CPULimitMilli: 1000, CPUReservationMilli: 250, MemoryLimitMiB: 1024, MemoryReservationMiB: 256}, s.Resources["jenkins"])
 
-	defaults, err := Parse(validInput())
+	defaults, err := Parse(validInput(), services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, RedisAOF, defaults.Redis.Persistence)
 	assert.True(t, defaults.Gateway.TLS.SelfSigned(), "a generated certificate unless one is given")
@@ -69,7 +72,7 @@ func TestExtraServicesCountTowardsHostCapacity(t *testing.T) {
 	in := validInput()
 	in.Values[KeyExtraServices] = `[{"name": "big", "image": "busybox:1.36.1", "port": 80, "path": "/big/", "health": ["CMD", "true"],
 	  "resources": {"cpu": "8", "memory": "16GB", "memoryReservation": "15GB"}}]`
-	_, err := Parse(in)
+	_, err := Parse(in, services.Catalog())
 	var ps Problems
 	require.ErrorAs(t, err, &ps)
 	assert.Contains(t, ps.Keys(), "hosts.service.memory")

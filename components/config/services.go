@@ -24,26 +24,22 @@ type rawResources struct {
 // maxReplicas keeps a typo (`replicas: 30`) from exhausting a home server.
 const maxReplicas = 10
 
-func serviceNames() []string { return slices.Sorted(maps.Keys(Defaults)) }
-
-func knownService(name string) bool { _, ok := Defaults[name]; return ok }
-
-func unknownService(ps *Problems, key, name string) {
-	ps.add(key, "use one of "+strings.Join(serviceNames(), ", "), "unknown service %q", name)
+func unknownService(c Catalog, ps *Problems, key, name string) {
+	ps.add(key, "use one of "+strings.Join(c.Names(), ", "), "unknown service %q", name)
 }
 
 // mergeOverrides starts every service at its default and applies the stack's
 // overrides one service at a time, in name order; an unknown name is a
 // problem. apply returns the merged value, or false to keep the current one.
-func mergeOverrides[R, V any](key string, raw map[string]R, def func(Default) V, apply func(key, name string, current V, override R) (V, bool), ps *Problems) map[string]V {
+func mergeOverrides[R, V any](c Catalog, key string, raw map[string]R, def func(ServiceDefaults) V, apply func(key, name string, current V, override R) (V, bool), ps *Problems) map[string]V {
 	out := map[string]V{}
-	for name, d := range Defaults {
+	for name, d := range c {
 		out[name] = def(d)
 	}
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		k := key + "." + name
-		if !knownService(name) {
-			unknownService(ps, k, name)
+		if !c.Known(name) {
+			unknownService(c, ps, k, name)
 			continue
 		}
 		if v, ok := apply(k, name, out[name], raw[name]); ok {
@@ -53,11 +49,11 @@ func mergeOverrides[R, V any](key string, raw map[string]R, def func(Default) V,
 	return out
 }
 
-func parsePlacement(raw map[string]string, hosts map[Role]Host, ps *Problems) map[string]Role {
-	placement := mergeOverrides(KeyPlacement, raw, func(d Default) Role { return d.Role },
+func parsePlacement(c Catalog, raw map[string]string, hosts map[Role]Host, ps *Problems) map[string]Role {
+	placement := mergeOverrides(c, KeyPlacement, raw, func(d ServiceDefaults) Role { return d.Host },
 		func(key, name string, _ Role, override string) (Role, bool) {
 			switch _, known := hosts[Role(override)]; {
-			case Defaults[name].Role == "":
+			case c[name].Host == "":
 				ps.add(key, "remove it: this service runs on every host or on the edge", "%q cannot be placed", name)
 			case !known:
 				ps.add(key, "use one of the hosts: "+hostList(hosts), "unknown host %q", override)
@@ -66,9 +62,12 @@ func parsePlacement(raw map[string]string, hosts map[Role]Host, ps *Problems) ma
 			}
 			return "", false
 		}, ps)
-	checkDefaultHosts(placement, raw, hosts, ps)
-	for _, exporter := range slices.Sorted(maps.Keys(exporterOf)) {
-		db := exporterOf[exporter]
+	checkDefaultHosts(c, placement, raw, hosts, ps)
+	for _, exporter := range c.Names() {
+		db := c[exporter].Beside
+		if db == "" {
+			continue
+		}
 		if placement[exporter] != placement[db] {
 			ps.add(KeyPlacement+"."+exporter, fmt.Sprintf("place it with %s: pulumi config set --path %s.%s %s", db, KeyPlacement, exporter, placement[db]),
 				"runs on %s but %s runs on %s; an exporter must sit beside its database", placement[exporter], db, placement[db])
@@ -79,13 +78,13 @@ func parsePlacement(raw map[string]string, hosts map[Role]Host, ps *Problems) ma
 
 // checkDefaultHosts reports, once per missing host, the services that stay
 // on a default host the stack does not define.
-func checkDefaultHosts(placement map[string]Role, raw map[string]string, hosts map[Role]Host, ps *Problems) {
+func checkDefaultHosts(c Catalog, placement map[string]Role, raw map[string]string, hosts map[Role]Host, ps *Problems) {
 	if len(hosts) == 0 {
 		return // reported at hosts already
 	}
 	stranded := map[Role][]string{}
-	for _, name := range serviceNames() {
-		if _, placed := raw[name]; placed || Defaults[name].Role == "" {
+	for _, name := range c.Names() {
+		if _, placed := raw[name]; placed || c[name].Host == "" {
 			continue
 		}
 		if _, ok := hosts[placement[name]]; !ok {
@@ -99,19 +98,19 @@ func checkDefaultHosts(placement map[string]Role, raw map[string]string, hosts m
 	}
 }
 
-func parseImages(raw map[string]string, ps *Problems) map[string]string {
-	return mergeOverrides(KeyImages, raw, func(d Default) string { return d.Image },
+func parseImages(c Catalog, raw map[string]string, ps *Problems) map[string]string {
+	return mergeOverrides(c, KeyImages, raw, func(d ServiceDefaults) string { return d.Image },
 		func(key, name, _ string, override string) (string, bool) {
 			if err := CheckPinnedImage(override); err != nil {
-				ps.add(key, "pin a version tag such as "+pinExample(name), "%v", err)
+				ps.add(key, "pin a version tag such as "+pinExample(c, name), "%v", err)
 				return "", false
 			}
 			return override, true
 		}, ps)
 }
 
-func pinExample(service string) string {
-	if d := Defaults[service].Image; d != "" {
+func pinExample(c Catalog, service string) string {
+	if d := c[service].Image; d != "" {
 		return d
 	}
 	return "registry.example.com/jiucom/api:1.4.2"
@@ -137,7 +136,7 @@ func CheckPinnedImage(ref string) error {
 	return nil
 }
 
-func parseApp(raw rawApp, images map[string]string, ps *Problems) AppSettings {
+func parseApp(c Catalog, raw rawApp, images map[string]string, ps *Problems) AppSettings {
 	app := AppSettings{Build: raw.Build, Replicas: 1}
 	if raw.Replicas != nil {
 		app.Replicas = *raw.Replicas
@@ -146,14 +145,14 @@ func parseApp(raw rawApp, images map[string]string, ps *Problems) AppSettings {
 		}
 	}
 	if images[App] == "" {
-		ps.add(KeyImages+"."+App, "set a pinned image, e.g. pulumi config set --path images.app "+pinExample(App)+" (with app.build to build it locally)",
+		ps.add(KeyImages+"."+App, "set a pinned image, e.g. pulumi config set --path images.app "+pinExample(c, App)+" (with app.build to build it locally)",
 			"the app has no image")
 	}
 	return app
 }
 
-func parseResources(raw map[string]rawResources, ps *Problems) map[string]Resources {
-	return mergeOverrides(KeyResources, raw, func(d Default) Resources { return d.Res },
+func parseResources(c Catalog, raw map[string]rawResources, ps *Problems) map[string]Resources {
+	return mergeOverrides(c, KeyResources, raw, func(d ServiceDefaults) Resources { return d.Res },
 		func(key, _ string, current Resources, override rawResources) (Resources, bool) {
 			return overrideResources(key, current, override, ps), true
 		}, ps)

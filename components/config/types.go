@@ -13,7 +13,9 @@ import (
 
 // Stack is one stack's whole configuration, defaults applied.
 type Stack struct {
-	Name      string
+	Name string
+	// Catalog is what Parse checked the overrides against.
+	Catalog   Catalog
 	Hosts     map[Role]Host
 	Edge      Edge
 	Placement map[string]Role

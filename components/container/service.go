@@ -33,10 +33,9 @@ type Args struct {
 }
 
 const (
-	defaultWait      = 120 * time.Second
-	logMaxSize       = "10m"
-	logMaxFiles      = "3"
-	cpuSharesPerCore = 1024
+	defaultWait = 120 * time.Second
+	logMaxSize  = "10m"
+	logMaxFiles = "3"
 )
 
 // NewService registers the image and the container. The caller passes the
@@ -123,7 +122,7 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 		Cpus:              pulumi.String(config.FormatMilliCPU(r.CPULimitMilli)),
 		// Docker has no CPU reservation for a plain container; shares give the
 		// reserved cores their weight under contention.
-		CpuShares:    pulumi.Int(r.CPUReservationMilli * cpuSharesPerCore / 1000),
+		CpuShares:    pulumi.Int(r.CPUReservationMilli * config.CPUSharesPerCore / 1000),
 		SecurityOpts: pulumi.StringArray{pulumi.String("no-new-privileges:true")},
 		LogDriver:    pulumi.String("json-file"),
 		LogOpts:      pulumi.StringMap{"max-size": pulumi.String(logMaxSize), "max-file": pulumi.String(logMaxFiles)},

@@ -83,13 +83,13 @@ type ContainerArgs struct {
 	// Network is the docker network shared with the home gateways; pass the
 	// network resource's name output so the container waits for it.
 	Network pulumi.StringInput
-	// Image defaults to the catalog's edge image (config.Defaults).
+	// Image is a pinned reference (the stack passes images.edge).
 	Image string
 	// HTTPPort and HTTPSPort are the published host ports (defaults 80, 443).
 	HTTPPort  int
 	HTTPSPort int
-	// Resources are the container's limits and reservations; zero means the
-	// catalog default for the edge.
+	// Resources are the container's limits and reservations (the stack
+	// passes resources.edge).
 	Resources config.Resources
 	// Upstreams are the home nginx containers the edge resolves by name;
 	// replacing one reloads the edge.
@@ -134,12 +134,8 @@ func (a Args) withDefaults(name string) Args {
 		a.SSH.Port = config.DefaultSSHPort
 	}
 	c := &a.Container
-	c.Image = orDefault(c.Image, config.Defaults[config.EdgeProxy].Image)
 	c.HTTPPort = intOr(c.HTTPPort, 80)
 	c.HTTPSPort = intOr(c.HTTPSPort, 443)
-	if c.Resources == (config.Resources{}) {
-		c.Resources = config.Defaults[config.EdgeProxy].Res
-	}
 	if a.Mode == ModeSSH && len(a.SourceAddrs) == 0 {
 		if _, err := netip.ParseAddr(a.SSH.Host); err == nil {
 			a.SourceAddrs = []string{a.SSH.Host}

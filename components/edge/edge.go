@@ -19,7 +19,7 @@ type Edge struct {
 	// (ssh), empty in container and none modes.
 	PublicIP pulumi.StringOutput `pulumi:"publicIp"`
 	// SourceAddrs are the addresses home must trust for the PROXY header and
-	// X-Real-IP; pass them to RealIPSnippetOutput / HTTPRealIPSnippetOutput.
+	// X-Real-IP; pass them to homenginx.RealIPSnippetOutput / HTTPRealIPSnippetOutput.
 	SourceAddrs pulumi.StringArrayOutput `pulumi:"sourceAddrs"`
 	// DNSRecords are the records the user must create, as "name A ip" (or
 	// "name CNAME host." for an ssh host given by name).

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/edge"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
@@ -227,7 +228,8 @@ func containerArgs() edge.Args {
 		Mode:        edge.ModeContainer,
 		Routes:      routes,
 		SourceAddrs: []string{"172.30.0.0/16"},
-		Container:   edge.ContainerArgs{Network: pulumi.String("jiucom-network"), Engine: "unix:///var/run/docker.sock"},
+		Container: edge.ContainerArgs{Network: pulumi.String("jiucom-network"), Engine: "unix:///var/run/docker.sock",
+			Image: "nginx:1.27.3-alpine", Resources: config.Resources{CPULimitMilli: 500, CPUReservationMilli: 100, MemoryLimitMiB: 256, MemoryReservationMiB: 64}},
 	}
 }
 

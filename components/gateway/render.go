@@ -6,7 +6,7 @@ import (
 	"text/template"
 
 	"github.com/jiucom/jiucom-infra/assets"
-	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/components/homenginx"
 )
 
 // The manual's limit: 30 requests per second per client address, with a
@@ -31,7 +31,7 @@ var privateNetworks = []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "19
 const SyslogTag = "gateway"
 
 var confTemplate = template.Must(template.New("nginx.conf.tmpl").Funcs(template.FuncMap{
-	"indent":          edge.Indent,
+	"indent":          homenginx.Indent,
 	"burst":           func() int { return Burst },
 	"apiCSP":          func() string { return apiCSP },
 	"uiCSP":           func() string { return uiCSP },
@@ -91,12 +91,12 @@ func Render(a Args) (string, error) {
 		},
 		// The PROXY-protocol and X-Real-IP trust come from the edge package,
 		// so both ends of the relay agree on them.
-		TLSRealIP:  edge.RealIPSnippet(a.EdgeAddrs),
-		HTTPRealIP: edge.HTTPRealIPSnippet(a.EdgeAddrs),
+		TLSRealIP:  homenginx.RealIPSnippet(a.EdgeAddrs),
+		HTTPRealIP: homenginx.HTTPRealIPSnippet(a.EdgeAddrs),
 		TLSListen:  "listen " + a.Listen.HTTPS + " ssl;",
 	}
 	if a.BehindEdge {
-		v.TLSListen = edge.HomeListen(a.Listen.HTTPS)
+		v.TLSListen = homenginx.TLSListen(a.Listen.HTTPS)
 	}
 	for _, e := range a.Extras {
 		name := "extra-" + e.Name

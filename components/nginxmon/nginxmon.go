@@ -11,7 +11,7 @@ import (
 	"text/template"
 
 	"github.com/jiucom/jiucom-infra/assets"
-	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/components/homenginx"
 	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
@@ -40,18 +40,18 @@ var DefaultListen = Listen{HTTPS: "443", HTTP: "80"}
 // behind the edge, so both ends agree on the PROXY header.
 func (l Listen) TLSDirective() string {
 	if l.BehindEdge {
-		return edge.HomeListen(l.HTTPS)
+		return homenginx.TLSListen(l.HTTPS)
 	}
 	return fmt.Sprintf("listen %s ssl;", l.HTTPS)
 }
 
 // Args is everything the config depends on.
 type Args struct {
-	// Names are the public names routed to this host (edge.NamesFor).
+	// Names are the public names routed to this host (homenginx.NamesFor).
 	Names  []string
 	Listen Listen
 	// RealIP and HTTPRealIP are the edge package's trust snippets for the
-	// TLS and plain-HTTP servers (edge.RealIPSnippet, HTTPRealIPSnippet).
+	// TLS and plain-HTTP servers (homenginx.RealIPSnippet, HTTPRealIPSnippet).
 	RealIP, HTTPRealIP string
 	// Grafana is host:port of Grafana as nginx_mon reaches it.
 	Grafana           string
@@ -82,7 +82,7 @@ func (a Args) Validate() error {
 	return errors.Join(errs...)
 }
 
-var confTemplate = template.Must(template.New("nginx.conf.tmpl").Funcs(template.FuncMap{"indent": edge.Indent}).
+var confTemplate = template.Must(template.New("nginx.conf.tmpl").Funcs(template.FuncMap{"indent": homenginx.Indent}).
 	ParseFS(assets.NginxMon, "nginxmon/nginx.conf.tmpl"))
 
 // Render produces nginx_mon's complete nginx.conf.

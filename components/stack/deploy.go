@@ -1,6 +1,8 @@
 // Package stack builds the whole platform from a validated configuration:
-// the docker engines, every service in its health-gated start order, and the
-// stack outputs. main.go and the tests run exactly this function.
+// it resolves the environment (services.Env), registers the docker engines
+// with the records' data volumes, walks the records in start order through
+// the one container block, registers the edge and exports the outputs.
+// main.go and the tests run exactly this function.
 package stack
 
 import (
@@ -12,6 +14,7 @@ import (
 	"github.com/jiucom/jiucom-infra/components/container"
 	"github.com/jiucom/jiucom-infra/components/dockerhost"
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 // Platform is what Deploy built, for callers that extend it.
@@ -24,108 +27,102 @@ type Platform struct {
 	Teardown Teardown
 }
 
-// Deploy registers every resource of the stack.
+// Deploy registers every resource of the stack. A VM or VPS edge only
+// needs the router's public ports, so it comes first and home nginx can
+// trust its address; a container edge resolves home nginx by name at
+// start, so it comes last.
 func Deploy(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
-	d := &deployment{ctx: ctx, cfg: cfg, p: &Platform{Hosts: map[string]*dockerhost.Host{}, Services: map[string][]*container.Service{}}}
-	if err := d.hosts(); err != nil {
+	env := services.NewEnv(ctx, cfg)
+	if err := hosts(env); err != nil {
 		return nil, err
 	}
-	edgeFirst := d.cfg.Edge.Mode == config.EdgeGCP || d.cfg.Edge.Mode == config.EdgeSSH
-	if edgeFirst {
-		if err := d.edgeProxy(); err != nil {
+	if cfg.Edge.Mode == config.EdgeGCP || cfg.Edge.Mode == config.EdgeSSH {
+		if err := edgeProxy(env); err != nil {
 			return nil, err
 		}
 	}
-	for _, stage := range startOrder {
-		for _, step := range stage {
-			if err := step(d); err != nil {
-				return nil, err
-			}
-		}
+	records, err := env.Ordered()
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
 	}
-	if d.cfg.Edge.Mode == config.EdgeContainer {
-		if err := d.edgeProxy(); err != nil {
+	for _, r := range records {
+		if err := run(env, r); err != nil {
 			return nil, err
 		}
 	}
-	d.exports()
-	return d.p, nil
-}
-
-// startOrder is the order the services are registered in, so each one can
-// name the containers it waits for (docker Wait: until healthy). The waits
-// themselves are per service, the manual's and no more: a service waits for
-// what it names, never for a whole earlier stage.
-var startOrder = [][]func(*deployment) error{
-	{hostAgents, mysql, redis},
-	{app},
-	{prometheus, alertmanager, zipkin, blackboxExporter},
-	{grafana},
-	{mysqlExporter, redisExporter, gatewayExporter, extraServices},
-	{gateway, nginxMon},
-}
-
-type deployment struct {
-	ctx *pulumi.Context
-	cfg *config.Stack
-	p   *Platform
+	if cfg.Edge.Mode == config.EdgeContainer {
+		if err := edgeProxy(env); err != nil {
+			return nil, err
+		}
+	}
+	p := &Platform{Hosts: env.Hosts, Services: env.Running, Edge: env.Edge, Teardown: teardown(env)}
+	exports(ctx, p)
+	return p, nil
 }
 
 // hosts registers one docker host per engine with the data volumes of the
 // services placed there.
-func (d *deployment) hosts() error {
-	for _, e := range d.cfg.Engines() {
+func hosts(env *services.Env) error {
+	for _, e := range env.Cfg.Engines() {
 		var volumes []string
-		for _, service := range d.dataServices() {
-			if d.onEngine(service, e) {
-				volumes = append(volumes, dataVolume(service))
+		for _, service := range env.DataServices() {
+			if onEngine(env.Cfg, service, e) {
+				volumes = append(volumes, services.DataVolume(service))
 			}
 		}
-		h, err := dockerhost.NewHost(d.ctx, e.Name, &dockerhost.Args{
+		h, err := dockerhost.NewHost(env.Ctx, e.Name, &dockerhost.Args{
 			Endpoint:      e.Host.Docker,
 			SSHOpts:       e.Host.SSHOpts,
 			Volumes:       volumes,
-			RetainVolumes: d.cfg.RetainData,
-			Subnet:        d.edgeSubnet(e),
+			RetainVolumes: env.Cfg.RetainData,
+			Subnet:        env.EdgeSubnet(e),
 		})
 		if err != nil {
 			return fmt.Errorf("stack: %w", err)
 		}
-		d.p.Hosts[e.Name] = h
+		env.Hosts[e.Name] = h
 	}
 	return nil
 }
 
-func (d *deployment) onEngine(service string, e config.Engine) bool {
+func onEngine(cfg *config.Stack, service string, e config.Engine) bool {
 	for _, r := range e.Roles {
-		if d.cfg.Placement[service] == r {
+		if cfg.Placement[service] == r {
 			return true
 		}
 	}
 	return false
 }
 
-func (d *deployment) hostFor(role config.Role) *dockerhost.Host {
-	return d.p.Hosts[d.cfg.EngineOf(role).Name]
+// edgeProxy registers the edge.
+func edgeProxy(env *services.Env) error {
+	args, opts := env.EdgeArgs()
+	proxy, err := edge.NewEdge(env.Ctx, "edge", args, opts...)
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	env.Edge = proxy
+	env.Ctx.Export("edge/publicIp", proxy.PublicIP)
+	env.Ctx.Export("edge/dnsRecords", proxy.DNSRecords)
+	return nil
 }
 
-func (d *deployment) exports() {
-	for name, h := range d.p.Hosts {
-		d.ctx.Export("network/"+name, h.NetworkName)
+func exports(ctx *pulumi.Context, p *Platform) {
+	for name, h := range p.Hosts {
+		ctx.Export("network/"+name, h.NetworkName)
 	}
-	for service, instances := range d.p.Services {
+	for service, instances := range p.Services {
 		names := pulumi.StringArray{}
 		for _, s := range instances {
 			names = append(names, s.ContainerName)
 		}
-		d.ctx.Export("containers/"+service, names)
+		ctx.Export("containers/"+service, names)
 	}
-	d.p.Teardown = d.teardown()
-	d.ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(d.p.Teardown.Retained))
+	ctx.Export("dataVolumesRetainedOnDestroy", pulumi.Bool(p.Teardown.Retained))
 	volumes := pulumi.Map{}
-	for engine, names := range d.p.Teardown.Volumes {
+	for engine, names := range p.Teardown.Volumes {
 		volumes[engine] = pulumi.ToStringArray(names)
 	}
-	d.ctx.Export("dataVolumes", volumes)
-	d.ctx.Export("teardown", pulumi.String(d.p.Teardown.Notice(d.ctx.Stack())))
+	ctx.Export("dataVolumes", volumes)
+	ctx.Export("teardown", pulumi.String(p.Teardown.Notice(ctx.Stack())))
 }

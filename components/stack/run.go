@@ -7,78 +7,41 @@ import (
 
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/container"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
-// containerPrefix namespaces every container name on a shared engine.
-const containerPrefix = "jiucom-"
-
-// instance is one container of a service.
-type instance struct {
-	service string
-	// name is unique in the stack: the service, "app-2", or
-	// "node-exporter-service" for per-host agents.
-	name string
-	// containerName is what docker and the network call it.
-	containerName string
-	role          config.Role
+// run registers a record's containers: once per engine for an agent, else
+// every replica where placement puts it. A record without a Spec (the
+// edge) is registered by Deploy itself.
+func run(env *services.Env, r services.Record) error {
+	if r.Spec == nil {
+		return nil
+	}
+	if r.PerHost {
+		for _, e := range env.Cfg.Engines() {
+			if _, err := start(env, r, services.AgentInstance(r.Name, e), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return runReplicas(env, r)
 }
 
-// placed returns the instances of a placed service, one per replica.
-func (d *deployment) placed(service string) []instance {
-	role := d.cfg.Placement[service]
-	n := d.cfg.Replicas(service)
-	if n == 1 && service != config.App {
-		return []instance{{service: service, name: service, containerName: containerPrefix + service, role: role}}
-	}
-	out := make([]instance, n)
-	for i := range out {
-		name := fmt.Sprintf("%s-%d", service, i+1)
-		out[i] = instance{service: service, name: name, containerName: containerPrefix + name, role: role}
-	}
-	return out
-}
-
-// run registers one instance on its engine with the stack's image, limits and
-// network applied, after every instance of the services it waits for.
-func (d *deployment) run(in instance, spec container.Spec, after ...string) error {
-	_, err := d.start(in, spec, nil, after...)
-	return err
-}
-
-// start is run that also waits for the resources in previous (the replica
-// before it) and returns the service.
-func (d *deployment) start(in instance, spec container.Spec, previous []pulumi.Resource, after ...string) (*container.Service, error) {
-	host := d.hostFor(in.role)
-	if spec.Image == "" {
-		spec.Image = d.cfg.Images[in.service]
-	}
-	spec.Resources = d.cfg.Resources[in.service]
-	spec.Network = host.NetworkName
-	spec.Health.StartInterval = d.cfg.EngineOf(in.role).Host.StartInterval
-	spec.Labels = map[string]string{"com.jiucom.service": in.service, "com.jiucom.role": string(in.role)}
-	svc, err := container.NewService(d.ctx, in.name, &container.Args{ContainerName: in.containerName, Spec: spec},
-		host.On(), pulumi.DependsOn(append(d.containersOf(after...), previous...)))
-	if err != nil {
-		return nil, fmt.Errorf("stack: %w", err)
-	}
-	d.p.Services[in.service] = append(d.p.Services[in.service], svc)
-	return svc, nil
-}
-
-// runPlaced runs every replica of a placed service with the same spec.
-// Replicas roll one at a time: each waits for the one before it (healthy,
-// and announced to the gateway), so a new image never takes them all down
-// at once and the gateway always has a healthy one to route to.
-func (d *deployment) runPlaced(service string, spec func(instance) container.Spec, after ...string) error {
+// runReplicas runs every replica of a placed service. Replicas roll one at
+// a time: each waits for the one before it (healthy, and announced to the
+// gateway), so a new image never takes them all down at once and the
+// gateway always has a healthy one to route to.
+func runReplicas(env *services.Env, r services.Record) error {
 	var previous []pulumi.Resource
-	instances := d.placed(service)
+	instances := env.Instances(r.Name)
 	for i, in := range instances {
-		svc, err := d.start(in, spec(in), previous, after...)
+		svc, err := start(env, r, in, previous)
 		if err != nil {
 			return err
 		}
 		if i < len(instances)-1 {
-			if previous, err = d.rollingStep(in, svc); err != nil {
+			if previous, err = rollingStep(env, in, svc); err != nil {
 				return err
 			}
 		}
@@ -86,16 +49,37 @@ func (d *deployment) runPlaced(service string, spec func(instance) container.Spe
 	return nil
 }
 
-// containersOf returns the containers of services already registered.
-// Dependents name the containers themselves, not their components: the SDK
-// expands a component to the children registered so far, which races with
-// the goroutines registering them.
-func (d *deployment) containersOf(services ...string) []pulumi.Resource {
-	var deps []pulumi.Resource
-	for _, service := range services {
-		for _, s := range d.p.Services[service] {
-			deps = append(deps, s.Container)
-		}
+// start registers one instance on its engine after every container of the
+// services it waits for (and the replica before it).
+func start(env *services.Env, r services.Record, in services.Instance, previous []pulumi.Resource) (*container.Service, error) {
+	spec, err := env.ContainerSpec(r, in)
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
 	}
-	return deps
+	host := env.HostFor(in.Role)
+	svc, err := container.NewService(env.Ctx, in.Name, &container.Args{ContainerName: in.ContainerName, Spec: spec},
+		host.On(), pulumi.DependsOn(append(env.ContainersOf(r.After...), previous...)))
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
+	}
+	env.Running[r.Name] = append(env.Running[r.Name], svc)
+	return svc, nil
+}
+
+// rollingStep is what the next replica of a service waits for: this one
+// healthy and, when the gateway reaches the service by container name on
+// the same engine, the gateway reloaded so it routes to the new container
+// before the next one goes down.
+func rollingStep(env *services.Env, in services.Instance, svc *container.Service) ([]pulumi.Resource, error) {
+	step := []pulumi.Resource{svc.Container}
+	gateways := env.Instances(config.Gateway)
+	if !env.Routed(in.Service) || !env.Cfg.SameEngine(gateways[0].Role, in.Role) {
+		return step, nil
+	}
+	reload, err := container.ReloadIfRunning(env.Ctx, in.Name+"-gateway-reload", env.Cfg.EngineOf(in.Role).Host.Docker,
+		gateways[0].ContainerName, services.GatewayConfPath, svc)
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
+	}
+	return append(step, reload), nil
 }

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 // Teardown is what `pulumi destroy` does to the data of a stack. It is read
@@ -18,9 +20,9 @@ type Teardown struct {
 	Volumes map[string][]string
 }
 
-func (d *deployment) teardown() Teardown {
-	t := Teardown{Retained: d.cfg.RetainData, Volumes: map[string][]string{}}
-	for engine, h := range d.p.Hosts {
+func teardown(env *services.Env) Teardown {
+	t := Teardown{Retained: env.Cfg.RetainData, Volumes: map[string][]string{}}
+	for engine, h := range env.Hosts {
 		for name := range h.Volumes {
 			t.Volumes[engine] = append(t.Volumes[engine], name)
 		}

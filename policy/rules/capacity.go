@@ -52,9 +52,9 @@ func checkCapacity(rs []Resource, capacity map[string]Amount) []Violation {
 			out = append(out, Violation{u.urn, fmt.Sprintf("%s: memory reservations of %d containers add up to %gMiB, above its %dMiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)",
 				host, u.containers, u.memoryMiB, c.MemoryMiB)})
 		}
-		if u.shares > float64(c.CPUMilli*sharesPerCore/1000) {
+		if u.shares > float64(c.CPUMilli*config.CPUSharesPerCore/1000) {
 			out = append(out, Violation{u.urn, fmt.Sprintf("%s: CPU reservations of %d containers add up to %s cores (%g shares), above its %s cores (fix: lower resources.<service>.cpuReservation, move services, or raise hosts.<role>.cpus)",
-				host, u.containers, config.FormatMilliCPU(int(u.shares*1000/sharesPerCore)), u.shares, config.FormatMilliCPU(c.CPUMilli))})
+				host, u.containers, config.FormatMilliCPU(int(u.shares*1000/config.CPUSharesPerCore)), u.shares, config.FormatMilliCPU(c.CPUMilli))})
 		}
 	}
 	return out

@@ -20,9 +20,6 @@ const (
 // ServiceLabel names the platform service a container belongs to.
 const ServiceLabel = "com.jiucom.service"
 
-// sharesPerCore is how the program turns a CPU reservation into cpuShares.
-const sharesPerCore = 1024
-
 // Limit rule names.
 const (
 	PolicyLimitsSet           = "container-limits-set"
@@ -154,9 +151,9 @@ func checkReservations(r Resource) []string {
 			name, reservation, memory))
 	}
 	shares, okShares := number(l.cpuShares)
-	if milli := cpuMilli(l.cpus); okShares && milli > 0 && shares > math.Floor(float64(milli*sharesPerCore)/1000) {
+	if milli := cpuMilli(l.cpus); okShares && milli > 0 && shares > math.Floor(float64(milli*config.CPUSharesPerCore)/1000) {
 		out = append(out, fmt.Sprintf("%s: cpuShares %g reserve %s cores, above the CPU limit %s (fix: lower resources.<service>.cpuReservation)",
-			name, shares, config.FormatMilliCPU(int(shares*1000/sharesPerCore)), l.cpus))
+			name, shares, config.FormatMilliCPU(int(shares*1000/config.CPUSharesPerCore)), l.cpus))
 	}
 	return out
 }

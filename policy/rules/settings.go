@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 )
 
 // Environment variables that override the pack's limits. Each holds JSON in
@@ -64,7 +65,7 @@ func FromContext(ctx *pulumi.Context, getenv func(string) string) (Settings, err
 // LoadSettings builds the settings; every bad value is reported at once.
 func LoadSettings(stack string, stackConfig StackConfig, getenv func(string) string) (Settings, error) {
 	s := Settings{Stack: stack, RetainData: true, DefaultCeilings: map[string]Amount{}, Capacity: map[string]Amount{}}
-	for name, d := range config.Defaults {
+	for name, d := range services.Catalog() {
 		s.DefaultCeilings[name] = Amount{CPUMilli: d.Res.CPULimitMilli, MemoryMiB: d.Res.MemoryLimitMiB}
 	}
 	var errs []error

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/components/homenginx"
 	"github.com/jiucom/jiucom-infra/tests/nginxtest"
 )
 
@@ -37,7 +38,7 @@ const (
 func homeConfig(routes []edge.Route, home, tlsAddr, httpAddr, backend, cert, key, webroot string, edgeAddrs []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "events {}\nhttp {\n    access_log off;\n    upstream backend { server %s; }\n", backend)
-	for _, name := range edge.NamesFor(routes, home) {
+	for _, name := range homenginx.NamesFor(routes, home) {
 		fmt.Fprintf(&b, `
     server {
         %s
@@ -57,8 +58,8 @@ func homeConfig(routes []edge.Route, home, tlsAddr, httpAddr, backend, cert, key
         location /.well-known/acme-challenge/ { root %s; }
         location = /whoami { default_type text/plain; return 200 $remote_addr; }
     }
-`, edge.HomeListen(tlsAddr), name, cert, key, edge.Indent(8, edge.RealIPSnippet(edgeAddrs)),
-			httpAddr, name, edge.Indent(8, edge.HTTPRealIPSnippet(edgeAddrs)), webroot)
+`, homenginx.TLSListen(tlsAddr), name, cert, key, homenginx.Indent(8, homenginx.RealIPSnippet(edgeAddrs)),
+			httpAddr, name, homenginx.Indent(8, homenginx.HTTPRealIPSnippet(edgeAddrs)), webroot)
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 	"github.com/jiucom/jiucom-infra/components/stack"
 )
 
@@ -200,7 +201,7 @@ func Run(stackName string, in config.Input) (*Recording, error) {
 	rec := &Recording{}
 	in.Stack = stackName
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		cfg, err := config.Load(ctx)
+		cfg, err := config.Load(ctx, services.Catalog())
 		if err != nil {
 			return err
 		}

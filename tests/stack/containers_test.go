@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
@@ -31,7 +32,7 @@ func TestEveryContainerFollowsThePlatformRules(t *testing.T) {
 			for _, c := range rec.OfType(containerType) {
 				in := c.Inputs
 				svc := service(c)
-				want := config.Defaults[svc].Res
+				want := services.Catalog()[svc].Res
 				t.Run(c.Name, func(t *testing.T) {
 					require.NotEmpty(t, svc, "container carries its service label")
 					assert.Equal(t, want.MemoryLimitMiB, harness.Num(in["memory"]), "memory limit per the seed table")
@@ -105,7 +106,7 @@ func TestContainersRunOnTheirHostsProvider(t *testing.T) {
 func parsed(t *testing.T, stackName string) *config.Stack {
 	in, err := harness.StackInput(stackName)
 	require.NoError(t, err)
-	cfg, err := config.Parse(in)
+	cfg, err := config.Parse(in, services.Catalog())
 	require.NoError(t, err)
 	return cfg
 }

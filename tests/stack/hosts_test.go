@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
@@ -126,7 +127,7 @@ func TestMovingMySQLToAThirdHost(t *testing.T) {
 	require.NoError(t, err)
 	in.Values[config.KeyHosts] = small
 	in.Values[config.KeyPlacement] = `{"mysql": "db", "mysql-exporter": "db"}`
-	_, err = config.Parse(in)
+	_, err = config.Parse(in, services.Catalog())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "hosts.db.memory")
 }

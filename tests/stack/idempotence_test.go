@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
@@ -42,7 +42,7 @@ func TestEveryInputIsReadBackUnchanged(t *testing.T) {
 // The model knows the CMD and ENTRYPOINT of every image the platform pins,
 // so a container that sends no command is checked against the real default.
 func TestReadBackModelKnowsEveryPinnedImage(t *testing.T) {
-	for service, d := range config.Defaults {
+	for service, d := range services.Catalog() {
 		if d.Image != "" {
 			assert.True(t, harness.KnowsImage(d.Image), "record %s's image %s in harness.imageDefaults", service, d.Image)
 		}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/jiucom/jiucom-infra/components/edge"
+	"github.com/jiucom/jiucom-infra/components/homenginx"
 )
 
 // name is the SNI wrk sends: it uses the URL host, and localhost resolves to
@@ -62,7 +63,7 @@ http {
         location / { return 200 "ok $remote_addr\n"; }
     }
 }
-`, *dir, edge.HomeListen(loop("HOME_PROXIED")), name, edge.RealIPSnippet([]string{"127.0.0.1"}), loop("HOME_DIRECT"))
+`, *dir, homenginx.TLSListen(loop("HOME_PROXIED")), name, homenginx.RealIPSnippet([]string{"127.0.0.1"}), loop("HOME_DIRECT"))
 
 	haproxy := fmt.Sprintf(`global
     maxconn 4096

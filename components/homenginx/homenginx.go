@@ -1,10 +1,16 @@
-package edge
+// Package homenginx is what every home nginx shares — the gateway, nginx_mon
+// and the dev edge's upstreams: its names from the edge's routes, the
+// PROXY-protocol listener, whom to trust for the client address, the
+// snippet indent, and its certificate (configured or generated once).
+package homenginx
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/jiucom/jiucom-infra/components/edge"
 )
 
 // The home side of the edge. nginx_mon (monitoring host) and the API gateway
@@ -15,7 +21,7 @@ import (
 // NamesFor returns the route names a home terminates, in route order. Each
 // gets its own server block at home: one server_name per block, because a
 // list of long names overflows server_names_hash_bucket_size.
-func NamesFor(routes []Route, home string) []string {
+func NamesFor(routes []edge.Route, home string) []string {
 	var names []string
 	for _, r := range routes {
 		if r.Home == home {
@@ -25,16 +31,16 @@ func NamesFor(routes []Route, home string) []string {
 	return names
 }
 
-// HomeListen is the listen directive of a home TLS server behind the edge;
+// TLSListen is the listen directive of a home TLS server behind the edge;
 // addr is what nginx's listen takes ("443", "192.168.0.10:8888"). Every
 // connection from the edge starts with a PROXY header, so the listener must
 // expect one; a listener without it would read the header as a broken TLS
 // ClientHello.
-func HomeListen(addr string) string {
+func TLSListen(addr string) string {
 	return fmt.Sprintf("listen %s ssl proxy_protocol;", addr)
 }
 
-// RealIPSnippet goes in the home TLS server (the one with HomeListen): the
+// RealIPSnippet goes in the home TLS server (the one with TLSListen): the
 // client address is taken from the PROXY header, but only on connections
 // from the edge. A header from anywhere else is ignored and $remote_addr
 // stays the real peer.

@@ -1,0 +1,102 @@
+package services
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+)
+
+// Platform is the inventory: every service the platform runs. The order
+// is the order of Prometheus's jobs and, among services whose After is
+// met, of registration. Adding a service is a file with its record and
+// one line here.
+var Platform = []Record{
+	nodeExporter, cadvisor,
+	mysql, redis, app,
+	mysqlExporter, redisExporter, alertmanager, gatewayExporter,
+	prometheus, grafana, zipkin, blackboxExporter,
+	nginxMon, gateway, edgeProxy,
+}
+
+// Catalog is what config.Parse checks the stack's overrides against: each
+// platform record's defaults and placement rules.
+func Catalog() config.Catalog {
+	c := config.Catalog{}
+	for _, r := range Platform {
+		lan := 0
+		if r.Port != 0 && !r.Public {
+			lan = r.lanPort()
+		}
+		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan}
+	}
+	return c
+}
+
+// Inventory is the stack's records: the platform's and its extra services.
+// The gateway waits for every service it proxies to.
+func Inventory(cfg *config.Stack) []Record {
+	records := slices.Clone(Platform)
+	for _, e := range cfg.Extras {
+		records = append(records, extraService(e))
+	}
+	var upstreams []string
+	for _, r := range records {
+		if r.Upstream {
+			upstreams = append(upstreams, r.Name)
+		}
+	}
+	for i := range records {
+		if records[i].Name == config.Gateway {
+			records[i].After = slices.Concat(upstreams, records[i].After)
+		}
+	}
+	return records
+}
+
+// order sorts the records so each comes after everything in its After (a
+// topological sort, keeping inventory order among the ready ones).
+func order(records []Record) ([]Record, error) {
+	index := map[string]int{}
+	for i, r := range records {
+		index[r.Name] = i
+	}
+	for _, r := range records {
+		for _, a := range r.After {
+			if _, ok := index[a]; !ok {
+				return nil, fmt.Errorf("services: %s starts after %q, which is not in the inventory", r.Name, a)
+			}
+		}
+	}
+	done := make([]bool, len(records))
+	var out []Record
+	for len(out) < len(records) {
+		progressed := false
+		for i, r := range records {
+			if done[i] || !afterDone(r, index, done) {
+				continue
+			}
+			done[i], progressed = true, true
+			out = append(out, r)
+		}
+		if !progressed {
+			var stuck []string
+			for i, r := range records {
+				if !done[i] {
+					stuck = append(stuck, r.Name)
+				}
+			}
+			return nil, fmt.Errorf("services: start order has a cycle among %v (check their After)", stuck)
+		}
+	}
+	return out, nil
+}
+
+func afterDone(r Record, index map[string]int, done []bool) bool {
+	for _, a := range r.After {
+		if !done[index[a]] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,28 @@
+package services
+
+import (
+	"time"
+
+	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/container"
+)
+
+// nodeExporter reports each docker host. Agents wait for nothing: they
+// observe the host, not the platform.
+var nodeExporter = Record{
+	Name: config.NodeExporter, PerHost: true,
+	Image:     "prom/node-exporter:v1.8.2",
+	Resources: res(250, 100, 128, 64),
+	Port:      9100,
+	Health:    Health{Path: "/metrics", StartPeriod: 10 * time.Second},
+	Scrape:    &Scrape{Job: "node"},
+	Spec: func(_ *Env, _ Instance) (container.Spec, error) {
+		return container.Spec{
+			Command: []string{"--path.rootfs=/host", "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)"},
+			// Host PID and a read-only view of / are what node-exporter needs
+			// to report the host rather than its own container.
+			PidMode: "host",
+			Mounts:  []container.Mount{{HostPath: "/", Target: "/host", ReadOnly: true}},
+		}, nil
+	},
+}

@@ -52,9 +52,6 @@ func TestConfigReferenceListsEveryServiceRecord(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join(harness.Root(), "docs", "configuration.md"))
 	require.NoError(t, err)
 	_, section, ok := strings.Cut(string(doc), "\n## Services\n")
-	if os.Getenv("PRINT_TABLE") != "" {
-		fmt.Print(servicesTable())
-	}
 	require.True(t, ok, "docs/configuration.md has a Services section")
 	want := servicesTable()
 	assert.Contains(t, section, want, "docs/configuration.md's Services table, as the records define it:\n%s", want)

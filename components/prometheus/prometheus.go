@@ -36,6 +36,9 @@ type Target struct {
 type Job struct {
 	Name        string
 	MetricsPath string // default /metrics
+	// HonorLabels keeps the job and instance labels a target reports, for a
+	// Pushgateway relaying other jobs' metrics.
+	HonorLabels bool
 	Targets     []Target
 }
 
@@ -110,6 +113,7 @@ type (
 	scrapeConfig struct {
 		JobName        string              `yaml:"job_name"`
 		MetricsPath    string              `yaml:"metrics_path,omitempty"`
+		HonorLabels    bool                `yaml:"honor_labels,omitempty"`
 		Params         map[string][]string `yaml:"params,omitempty"`
 		StaticConfigs  []staticConfig      `yaml:"static_configs"`
 		RelabelConfigs []relabelConfig     `yaml:"relabel_configs,omitempty"`
@@ -140,7 +144,7 @@ func Render(c Config) (string, error) {
 		f.Alerting = &alerting{Alertmanagers: []alertmanagerConfig{{StaticConfigs: []staticConfig{{Targets: c.Alertmanagers}}}}}
 	}
 	for _, j := range c.Jobs {
-		f.ScrapeConfigs = append(f.ScrapeConfigs, scrapeConfig{JobName: j.Name, MetricsPath: j.MetricsPath, StaticConfigs: byHost(j.Targets)})
+		f.ScrapeConfigs = append(f.ScrapeConfigs, scrapeConfig{JobName: j.Name, MetricsPath: j.MetricsPath, HonorLabels: j.HonorLabels, StaticConfigs: byHost(j.Targets)})
 	}
 	if c.Blackbox != nil {
 		f.ScrapeConfigs = append(f.ScrapeConfigs, c.Blackbox.scrapeConfig())

@@ -82,7 +82,7 @@ func (e *Env) scrapeConfig(from config.Role, ruleFiles []string) prom.Config {
 		if r.Scrape == nil {
 			continue
 		}
-		job := prom.Job{Name: r.Scrape.Job, MetricsPath: r.Scrape.Path}
+		job := prom.Job{Name: r.Scrape.Job, MetricsPath: r.Scrape.Path, HonorLabels: r.Scrape.HonorLabels}
 		if r.PerHost {
 			for _, engine := range e.Cfg.Engines() {
 				job.Targets = append(job.Targets, prom.Target{Address: e.agentEndpoint(from, engine, r.Name), Host: engine.Name})

@@ -79,6 +79,8 @@ type Home struct {
 // and alert rules: do not rename them.
 type Scrape struct {
 	Job, Path string
+	// HonorLabels keeps the labels the target reports (a Pushgateway).
+	HonorLabels bool
 }
 
 // Route is an extra service's place behind the gateway: a path prefix or

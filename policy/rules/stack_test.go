@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"fmt"
 	"maps"
 	"testing"
 
@@ -50,16 +51,23 @@ func TestHostCapacityDevSharesOneEngine(t *testing.T) {
 	small := p.settings
 	small.Capacity = map[string]rules.Amount{"unix:///var/run/docker.sock": {CPUMilli: 4000, MemoryMiB: 2048}}
 	got := validateStack(t, small, rules.PolicyHostCapacity, p.resources)
-	// The seed table's reservations, one container per service.
+	// The records' reservations, one container per service, all on the
+	// one engine.
+	containers := p.rec.OfType("docker:index/container:Container")
+	reserved := 0
+	for _, c := range containers {
+		reserved += harness.Num(c.Inputs["memoryReservation"])
+	}
+	require.Greater(t, reserved, 2048)
 	require.Len(t, got, 1, "every container of both roles counts against the one engine")
-	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): memory reservations of 16 containers add up to 2624MiB, above its 2048MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+	assert.Equal(t, fmt.Sprintf(`docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): memory reservations of %d containers add up to %dMiB, above its 2048MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`, len(containers), reserved),
 		got[0].Message)
 
 	undeclared := p.settings
 	undeclared.Capacity = map[string]rules.Amount{}
 	got = validateStack(t, undeclared, rules.PolicyHostCapacity, p.resources)
 	require.Len(t, got, 1)
-	assert.Equal(t, `docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): no declared capacity to check 16 containers against (fix: set hosts.<role>.cpus and .memory for this endpoint, or JIUCOM_POLICY_HOST_CAPACITY)`,
+	assert.Equal(t, fmt.Sprintf(`docker host "unix:///var/run/docker.sock" (provider monitoring-service-docker): no declared capacity to check %d containers against (fix: set hosts.<role>.cpus and .memory for this endpoint, or JIUCOM_POLICY_HOST_CAPACITY)`, len(containers)),
 		got[0].Message)
 }
 

@@ -15,7 +15,7 @@ var Platform = []Record{
 	nodeExporter, cadvisor,
 	mysql, redis, app,
 	mysqlExporter, redisExporter, alertmanager, gatewayExporter,
-	prometheus, grafana, zipkin, blackboxExporter,
+	prometheus, grafana, zipkin, blackboxExporter, pushgateway,
 	nginxMon, gateway, edgeProxy,
 }
 

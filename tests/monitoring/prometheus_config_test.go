@@ -54,7 +54,7 @@ func TestPrometheusConfigLoadsForDevAndProd(t *testing.T) {
 			for _, sc := range cfg.ScrapeConfigs {
 				jobs = append(jobs, sc.JobName)
 			}
-			assert.ElementsMatch(t, []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "node", "cadvisor", "blackbox"}, jobs,
+			assert.ElementsMatch(t, []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "pushgateway", "node", "cadvisor", "blackbox"}, jobs,
 				"the job names the dashboards and alerts use")
 			assert.Equal(t, []string{prom.RulesDir + "app.yml", prom.RulesDir + "containers.yml", prom.RulesDir + "datastores.yml",
 				prom.RulesDir + "edge.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)

@@ -92,11 +92,7 @@ func imageArgs(s Spec) *docker.RemoteImageArgs {
 		KeepLocally: pulumi.Bool(true),
 	}
 	if s.Build != nil {
-		build := &docker.RemoteImageBuildArgs{Context: pulumi.String(s.Build.Context)}
-		if s.Build.Dockerfile != "" {
-			build.Dockerfile = pulumi.String(s.Build.Dockerfile)
-		}
-		args.Build = build
+		args.Build = &docker.RemoteImageBuildArgs{Context: pulumi.String(s.Build.Context)}
 	}
 	return args
 }
@@ -130,7 +126,9 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 		Wait:         pulumi.Bool(true),
 		WaitTimeout:  pulumi.Int(int(wait.Seconds())),
 		Labels:       labels(s.Labels),
-		ReadOnly:     pulumi.Bool(s.ReadOnlyRootFS),
+		// The images write to their root filesystem (entrypoints, pid
+		// files); sent explicitly, as the provider reads it back.
+		ReadOnly: pulumi.Bool(false),
 	}
 	if s.StopGrace > 0 {
 		args.DestroyGraceSeconds = pulumi.Int(int(s.StopGrace.Seconds()))

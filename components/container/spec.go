@@ -37,7 +37,6 @@ type Spec struct {
 	// unless KeepDefaultCaps is set for an image that needs root's set to start.
 	CapAdd          []string
 	KeepDefaultCaps bool
-	ReadOnlyRootFS  bool
 	// PidMode "host" is reserved for node-exporter (see the policy pack's exceptions).
 	PidMode string
 	// WaitTimeout bounds how long `pulumi up` waits for the healthcheck to pass.
@@ -48,10 +47,9 @@ type Spec struct {
 	Labels    map[string]string
 }
 
-// Build is a local docker build context producing Spec.Image.
+// Build is a local docker build context (its Dockerfile) producing Spec.Image.
 type Build struct {
-	Context    string
-	Dockerfile string
+	Context string
 }
 
 // Port publishes a container port on one host address.

@@ -35,8 +35,8 @@ const (
 type Route struct {
 	// Name is both the TLS SNI name on :443 and the Host on :80.
 	Name string
-	// Home labels the home host that terminates this name (for example
-	// "monitoring" or "service"); NamesFor selects a home's names by it.
+	// Home labels the home host that terminates this name (a key of
+	// hosts, e.g. "monitoring"); homenginx.NamesFor selects a home's names by it.
 	Home string
 	// HTTPS is the home upstream (host:port) for :443. It receives the TLS
 	// stream untouched, preceded by a PROXY protocol v1 header.

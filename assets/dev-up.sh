@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v pulumi >/dev/null || { echo "dev-up: install the Pulumi CLI first (see README prerequisites)" >&2; exit 1; }
-command -v docker >/dev/null && docker info >/dev/null 2>&1 || { echo "dev-up: no running Docker engine" >&2; exit 1; }
+if ! command -v docker >/dev/null || ! docker info >/dev/null 2>&1; then
+  echo "dev-up: no running Docker engine" >&2
+  exit 1
+fi
 
 state_dir="$PWD/.pulumi-state"
 if ! pulumi whoami >/dev/null 2>&1; then

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# restore.sh SERVICE SNAPSHOT [--to scratch | --print]
+#
+# Restores one service from the stack's restic repository. SNAPSHOT is
+# "latest" (the service's newest on BACKUP_HOST) or a snapshot ID. The
+# repository password and the snapshot are checked first; the data is
+# restored into RESTORE_STAGING and verified there; only then is the live
+# data touched:
+#   mysql       loaded into MYSQL_DATABASE (or restore_scratch with --to
+#               scratch) with the login in MYSQL_RESTORE_DEFAULTS_FILE;
+#               --print writes the verified dump to stdout instead, for a
+#               client that holds the credentials (make restore).
+#   redis       dump.rdb into REDIS_DATA, and as the base of a fresh AOF
+#   grafana     grafana.db over GRAFANA_DB
+#   prometheus  the TSDB snapshot as PROMETHEUS_DATA's contents
+# File restores need the service stopped (make restore does it); with
+# --to scratch they stay in RESTORE_STAGING for inspection.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+MYSQL="${MYSQL:-mysql}"
+REDIS_CHECK_RDB="${REDIS_CHECK_RDB:-redis-check-rdb}"
+SQLITE3="${SQLITE3:-sqlite3}"
+STAGING="${RESTORE_STAGING:-/tmp/restore}"
+SCRATCH_DB=restore_scratch
+
+die() { log "restore: $*"; exit 1; }
+
+[ $# -ge 2 ] || die "usage: restore.sh SERVICE SNAPSHOT [--to scratch | --print]"
+service=$1 snapshot=$2 mode=live
+case "${3:-}${4:-}" in
+  "") ;;
+  --toscratch) mode=scratch ;;
+  --print) mode=print ;;
+  *) die "unknown option ${3:-} (use --to scratch or --print)" ;;
+esac
+case "$service" in mysql | redis | grafana | prometheus) ;; *) die "no restore for service $service" ;; esac
+[ "$mode" != print ] || [ "$service" = mysql ] || die "--print is for mysql only"
+
+case "$(repo_state)" in
+  ok) ;;
+  wrong-password) die "wrong repository password: nothing was restored" ;;
+  missing) die "no repository at $RESTIC_REPOSITORY" ;;
+  *) die "cannot open the repository" ;;
+esac
+
+# The snapshot must exist and belong to the service.
+if [ "$snapshot" = latest ]; then
+  id=$("$RESTIC" snapshots --json --host "$BACKUP_HOST" --tag "$service" --latest 1 | sed -n 's/.*"short_id":"\([0-9a-f]*\)".*/\1/p' | tail -n 1)
+else
+  id=$("$RESTIC" snapshots --json --tag "$service" "$snapshot" 2>/dev/null | sed -n 's/.*"short_id":"\([0-9a-f]*\)".*/\1/p')
+fi
+[ -n "$id" ] || die "snapshot $snapshot not found for service $service"
+
+stage="$STAGING/$service"
+rm -rf "$stage"
+mkdir -p "$stage" || die "cannot create $stage"
+"$RESTIC" restore "$id" --target "$stage" >/dev/null || die "restic could not restore snapshot $id"
+log "restored snapshot $id of $service into $stage; verifying"
+
+# verify checks the staged data before anything live is touched.
+case "$service" in
+  mysql)
+    tail -n 1 "$stage/mysql.sql" | grep -q '^-- Dump completed' || die "the mysql dump in $id is incomplete" ;;
+  redis)
+    "$REDIS_CHECK_RDB" "$stage/dump.rdb" >/dev/null || die "dump.rdb in $id fails redis-check-rdb" ;;
+  grafana)
+    [ "$("$SQLITE3" "$stage/grafana.db" 'PRAGMA integrity_check;')" = ok ] || die "grafana.db in $id fails its integrity check" ;;
+  prometheus)
+    ls "$stage"/*/meta.json >/dev/null 2>&1 || [ -d "$stage/chunks_head" ] || die "the snapshot in $id holds no TSDB block"
+    for meta in "$stage"/*/meta.json; do
+      [ -e "$meta" ] || continue
+      grep -q '"ulid"' "$meta" || die "$meta in $id is not a block's meta.json"
+    done ;;
+esac
+
+if [ "$mode" = print ]; then
+  cat "$stage/mysql.sql"
+  exit 0
+fi
+if [ "$mode" = scratch ] && [ "$service" != mysql ]; then
+  log "verified; the $service data is in $stage"
+  exit 0
+fi
+
+case "$service" in
+  mysql)
+    db=$MYSQL_DATABASE
+    [ "$mode" = live ] || db=$SCRATCH_DB
+    client=("$MYSQL" --defaults-extra-file="$MYSQL_RESTORE_DEFAULTS_FILE" -h "$MYSQL_HOST" -P "${MYSQL_PORT:-3306}" --protocol=tcp)
+    "${client[@]}" -e "CREATE DATABASE IF NOT EXISTS \`$db\`" || die "cannot create $db"
+    "${client[@]}" "$db" <"$stage/mysql.sql" || die "loading the dump into $db failed"
+    log "mysql: snapshot $id loaded into $db" ;;
+  redis)
+    # With appendonly yes Redis loads only its AOF, so the RDB also becomes
+    # the base of a new multi-part AOF (Redis 7's manifest); with rdb
+    # persistence it loads dump.rdb and ignores the AOF directory.
+    aof="$REDIS_DATA/appendonlydir"
+    rm -rf "${aof:?}.next"
+    mkdir "$aof.next" || die "cannot write $REDIS_DATA"
+    cp "$stage/dump.rdb" "$aof.next/appendonly.aof.1.base.rdb" || die "cannot write $aof.next"
+    printf 'file appendonly.aof.1.base.rdb seq 1 type b\n' >"$aof.next/appendonly.aof.manifest" || die "cannot write $aof.next"
+    cp "$stage/dump.rdb" "$REDIS_DATA/dump.rdb.next" || die "cannot write $REDIS_DATA"
+    rm -rf "$aof" "$REDIS_DATA"/*.aof
+    mv "$aof.next" "$aof" || die "cannot write $aof"
+    mv "$REDIS_DATA/dump.rdb.next" "$REDIS_DATA/dump.rdb" || die "cannot write $REDIS_DATA"
+    log "redis: snapshot $id is $REDIS_DATA/dump.rdb and the AOF base; start Redis to load it" ;;
+  grafana)
+    cp "$stage/grafana.db" "$GRAFANA_DB.next" || die "cannot write $GRAFANA_DB"
+    rm -f "$GRAFANA_DB-journal" "$GRAFANA_DB-wal" "$GRAFANA_DB-shm"
+    mv "$GRAFANA_DB.next" "$GRAFANA_DB" || die "cannot write $GRAFANA_DB"
+    log "grafana: snapshot $id is $GRAFANA_DB" ;;
+  prometheus)
+    find "${PROMETHEUS_DATA:?}" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || die "cannot clear $PROMETHEUS_DATA"
+    cp -a "$stage/." "$PROMETHEUS_DATA/" || die "cannot write $PROMETHEUS_DATA"
+    log "prometheus: snapshot $id is the TSDB in $PROMETHEUS_DATA" ;;
+esac

@@ -1,0 +1,203 @@
+// Package backup runs the project's backup and restore scripts against real
+// tools on loopback: Debian's restic, MariaDB, Redis, sqlite3, Prometheus
+// and Pushgateway.
+package backup
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/jiucom/jiucom-infra/components/mysql"
+	"github.com/jiucom/jiucom-infra/tests/harness"
+	"github.com/jiucom/jiucom-infra/tests/tooltest"
+)
+
+const (
+	database       = "jiucom"
+	redisPassword  = "redis-Pa55-word"
+	backupPassword = "backup-Pa55-word"
+	repoPassword   = "restic-Pa55-word"
+	backupHost     = "service"
+)
+
+func script(name string) string { return filepath.Join(harness.Root(), "assets", "backup", name) }
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}, 60*time.Second, 50*time.Millisecond, "nothing listens on %s", addr)
+}
+
+// proc is a daemon the test can stop and start again.
+type proc struct {
+	t    *testing.T
+	bin  string
+	args []string
+	cmd  *exec.Cmd
+	log  string
+}
+
+func start(t *testing.T, bin string, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, bin: bin, args: args, log: filepath.Join(t.TempDir(), filepath.Base(bin)+".log")}
+	p.start()
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			out, _ := os.ReadFile(p.log)
+			t.Logf("--- %s ---\n%s", bin, out)
+		}
+	})
+	return p
+}
+
+func (p *proc) start() {
+	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	require.NoError(p.t, err)
+	p.cmd = exec.Command(p.bin, p.args...)
+	p.cmd.Stdout, p.cmd.Stderr = f, f
+	require.NoError(p.t, p.cmd.Start())
+}
+
+// stop asks the daemon to shut down cleanly (it flushes its data) and waits.
+func (p *proc) stop() {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+	p.cmd = nil
+}
+
+// mariadb is a throwaway server with root on its socket and TCP.
+type mariadb struct {
+	addr, host, port, sock string
+	client                 string
+	proc                   *proc
+}
+
+func startMariaDB(t *testing.T) *mariadb {
+	t.Helper()
+	server := tooltest.Require(t, "mariadbd")
+	install := tooltest.Require(t, "mariadb-install-db")
+	m := &mariadb{client: tooltest.Require(t, "mariadb")}
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	user := "root"
+	if os.Geteuid() != 0 {
+		user = os.Getenv("USER")
+	}
+	out, err := exec.Command(install, "--no-defaults", "--datadir="+data, "--user="+user, "--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	m.port = fmt.Sprint(freePort(t))
+	m.host, m.sock = "127.0.0.1", filepath.Join(dir, "mysqld.sock")
+	m.addr = net.JoinHostPort(m.host, m.port)
+	m.proc = start(t, server, "--no-defaults", "--datadir="+data, "--socket="+m.sock, "--bind-address="+m.host, "--port="+m.port,
+		"--pid-file="+filepath.Join(dir, "mysqld.pid"), "--user="+user, "--skip-log-bin", "--innodb-buffer-pool-size=32M")
+	waitListening(t, m.addr)
+	return m
+}
+
+// sql runs statements as root and returns the tab-separated rows.
+func (m *mariadb) sql(t *testing.T, stmts string) string {
+	t.Helper()
+	cmd := exec.Command(m.client, "--no-defaults", "--socket="+m.sock, "-u", "root", "-N", "-B")
+	cmd.Stdin = strings.NewReader(stmts)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s\n%s", stmts, out)
+	return strings.TrimSpace(string(out))
+}
+
+// seed creates the app's database and the backup user the way the stack's
+// first-boot SQL does. MariaDB has no SHOW_ROUTINE (MySQL 8's routine
+// privilege), so that one grant is left out here.
+func (m *mariadb) seed(t *testing.T) {
+	t.Helper()
+	var initSQL []string
+	for _, line := range strings.Split(mysql.BackupInitSQL(database, backupPassword), "\n") {
+		if !strings.Contains(line, "SHOW_ROUTINE") {
+			initSQL = append(initSQL, line)
+		}
+	}
+	m.sql(t, "CREATE DATABASE "+database+";\n"+strings.Join(initSQL, "\n"))
+}
+
+// env is what the backup container's environment holds, pointed at
+// loopback: files for every secret, never a secret itself.
+func env(t *testing.T, dir string, extra ...string) []string {
+	t.Helper()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	base := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir,
+		"RESTIC_REPOSITORY=" + filepath.Join(dir, "repo"),
+		"RESTIC_PASSWORD_FILE=" + write("restic-password", repoPassword),
+		"RESTIC_CACHE_DIR=" + filepath.Join(dir, "cache"),
+		"BACKUP_HOST=" + backupHost,
+		"BACKUP_SCRATCH=" + filepath.Join(dir, "scratch"),
+		"RESTORE_STAGING=" + filepath.Join(dir, "staging"),
+		"MYSQL_DATABASE=" + database,
+		"MYSQL_DEFAULTS_FILE=" + write("backup.cnf", mysql.ClientConfig(mysql.BackupUser, backupPassword, "")),
+		"MYSQL_RESTORE_DEFAULTS_FILE=" + write("root.cnf", "[client]\nuser=root\nprotocol=tcp\n"),
+		"REDIS_PASSWORD_FILE=" + write("redis-password", redisPassword),
+	}
+	return append(base, extra...)
+}
+
+// runScript runs one of the project's scripts and returns its exit code and output.
+func runScript(t *testing.T, environ []string, name string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(script(name), args...)
+	cmd.Env = environ
+	out, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return exit.ExitCode(), string(out)
+	}
+	require.NoError(t, err, "%s", out)
+	return 0, string(out)
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(body)
+}

@@ -14,6 +14,7 @@
 #   redis       REDIS_HOST, REDIS_PORT, REDIS_PASSWORD_FILE
 #   grafana     GRAFANA_DB (grafana.db on Grafana's volume)
 #   prometheus  PROMETHEUS_URL, PROMETHEUS_DATA (Prometheus's volume)
+#   others      their volume's files under BACKUP_VOLUMES/<service>
 #   retention   KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY (7, 4, 6)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -63,6 +64,13 @@ backup_grafana() {
   (cd "$SCRATCH" && "$RESTIC" backup --host "$BACKUP_HOST" --tag grafana grafana.db)
 }
 
+# backup_files backs up a volume as files (extra services, the
+# Pushgateway's store): crash-consistent, like a power cut.
+backup_files() {
+  local service=$1
+  (cd "$BACKUP_VOLUMES/$service" && "$RESTIC" backup --host "$BACKUP_HOST" --tag "$service" .)
+}
+
 backup_prometheus() {
   local name
   # The admin API hard-links the current blocks (and the head) into
@@ -86,7 +94,7 @@ run_one() {
     redis) backup_redis ;;
     grafana) backup_grafana ;;
     prometheus) backup_prometheus ;;
-    *) log "$service: no backup method"; false ;;
+    *) backup_files "$service" ;;
   esac
   ok=$?
   status=$((ok == 0 ? 1 : 0))

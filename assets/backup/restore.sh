@@ -13,6 +13,7 @@
 #   redis       dump.rdb into REDIS_DATA, and as the base of a fresh AOF
 #   grafana     grafana.db over GRAFANA_DB
 #   prometheus  the TSDB snapshot as PROMETHEUS_DATA's contents
+#   others      their files as BACKUP_VOLUMES/<service>'s contents
 # File restores need the service stopped (make restore does it); with
 # --to scratch they stay in RESTORE_STAGING for inspection.
 set -uo pipefail
@@ -28,6 +29,10 @@ SCRATCH_DB=restore_scratch
 
 die() { log "restore: $*"; exit 1; }
 
+# own gives restored files the owner of the directory they land in (the
+# service's user, e.g. redis or grafana), since the restore runs as root.
+own() { chown -R "$(stat -c %u:%g "$1")" "$@"; }
+
 [ $# -ge 2 ] || die "usage: restore.sh SERVICE SNAPSHOT [--to scratch | --print]"
 service=$1 snapshot=$2 mode=live
 case "${3:-}${4:-}" in
@@ -36,7 +41,7 @@ case "${3:-}${4:-}" in
   --print) mode=print ;;
   *) die "unknown option ${3:-} (use --to scratch or --print)" ;;
 esac
-case "$service" in mysql | redis | grafana | prometheus) ;; *) die "no restore for service $service" ;; esac
+case "$service" in */* | .*) die "no such service $service" ;; esac
 [ "$mode" != print ] || [ "$service" = mysql ] || die "--print is for mysql only"
 
 case "$(repo_state)" in
@@ -74,6 +79,8 @@ case "$service" in
       [ -e "$meta" ] || continue
       grep -q '"ulid"' "$meta" || die "$meta in $id is not a block's meta.json"
     done ;;
+  *)
+    [ -n "$(ls -A "$stage")" ] || die "the snapshot in $id is empty" ;;
 esac
 
 if [ "$mode" = print ]; then
@@ -106,14 +113,21 @@ case "$service" in
     rm -rf "$aof" "$REDIS_DATA"/*.aof
     mv "$aof.next" "$aof" || die "cannot write $aof"
     mv "$REDIS_DATA/dump.rdb.next" "$REDIS_DATA/dump.rdb" || die "cannot write $REDIS_DATA"
+    own "$REDIS_DATA" "$REDIS_DATA/dump.rdb" "$aof"
     log "redis: snapshot $id is $REDIS_DATA/dump.rdb and the AOF base; start Redis to load it" ;;
   grafana)
     cp "$stage/grafana.db" "$GRAFANA_DB.next" || die "cannot write $GRAFANA_DB"
     rm -f "$GRAFANA_DB-journal" "$GRAFANA_DB-wal" "$GRAFANA_DB-shm"
     mv "$GRAFANA_DB.next" "$GRAFANA_DB" || die "cannot write $GRAFANA_DB"
+    own "$(dirname "$GRAFANA_DB")" "$GRAFANA_DB"
     log "grafana: snapshot $id is $GRAFANA_DB" ;;
   prometheus)
     find "${PROMETHEUS_DATA:?}" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || die "cannot clear $PROMETHEUS_DATA"
     cp -a "$stage/." "$PROMETHEUS_DATA/" || die "cannot write $PROMETHEUS_DATA"
     log "prometheus: snapshot $id is the TSDB in $PROMETHEUS_DATA" ;;
+  *)
+    target="$BACKUP_VOLUMES/$service"
+    find "${target:?}" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || die "cannot clear $target"
+    cp -a "$stage/." "$target/" || die "cannot write $target"
+    log "$service: snapshot $id is the contents of $target" ;;
 esac

@@ -58,6 +58,7 @@ func Parse(in Input, catalog Catalog) (*Stack, error) {
 	s.Gateway = parseGateway(raw.gateway, &ps)
 	s.Redis = parseRedis(raw.redis, &ps)
 	s.Extras = parseExtraServices(raw.extras, s, &ps)
+	s.Backup = parseBackup(in, s, &ps)
 	checkOptionFileSecret(in, KeyMySQLExporterPassword, &ps)
 	checkPublishedPorts(s, &ps)
 	checkPlainText(in, &ps)

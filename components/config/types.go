@@ -32,6 +32,7 @@ type Stack struct {
 	Gateway GatewaySettings
 	Redis   RedisSettings
 	Extras  []ExtraService
+	Backup  Backup
 }
 
 // Host is a docker engine that runs one or more roles.

@@ -27,6 +27,8 @@ type Env struct {
 	Running map[string][]*container.Service
 	// Edge is the registered edge (nil before it, or without one).
 	Edge *edge.Edge
+	// gcsKey is the backup bucket's key file, once the bucket exists.
+	gcsKey *pulumi.StringOutput
 }
 
 // NewEnv starts an environment with no host or container registered yet.

@@ -15,7 +15,7 @@ var Platform = []Record{
 	nodeExporter, cadvisor,
 	mysql, redis, app,
 	mysqlExporter, redisExporter, alertmanager, gatewayExporter,
-	prometheus, grafana, zipkin, blackboxExporter, pushgateway,
+	prometheus, grafana, zipkin, blackboxExporter, pushgateway, backup,
 	nginxMon, gateway, edgeProxy,
 }
 
@@ -28,7 +28,9 @@ func Catalog() config.Catalog {
 		if r.Port != 0 && !r.Public {
 			lan = r.lanPort()
 		}
-		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan}
+		// A service on every engine with data counts against each host's
+		// capacity like an agent.
+		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost || r.DataHosts, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan}
 	}
 	return c
 }

@@ -32,7 +32,7 @@ var mysql = Record{
 		"ping", "--protocol=tcp", "-h", "127.0.0.1", "--silent"}, StartPeriod: 90 * time.Second},
 	Spec: func(e *Env, _ Instance) (container.Spec, error) {
 		s := e.Cfg.Secrets
-		return container.Spec{
+		spec := container.Spec{
 			Env: map[string]string{
 				"MYSQL_DATABASE":           mysqlDatabase,
 				"MYSQL_USER":               mysqlAppUser,
@@ -49,6 +49,15 @@ var mysql = Record{
 			},
 			KeepDefaultCaps: true, // the entrypoint chowns the datadir and drops to mysql with gosu
 			WaitTimeout:     300 * time.Second,
-		}, nil
+		}
+		if b := e.Cfg.Backup; b.Enabled {
+			// The backup service's own read-only user, created on the
+			// first boot like the exporter's (docs/backups.md for a
+			// database that already exists).
+			spec.Files = append(spec.Files, secretFile(mysqlInitDir+"20-backup-user.sql", b.MySQLPassword, func(p string) string {
+				return mysqlfiles.BackupInitSQL(mysqlDatabase, p)
+			}))
+		}
+		return spec, nil
 	},
 }

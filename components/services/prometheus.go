@@ -44,15 +44,19 @@ var prometheus = Record{
 		for _, name := range prom.RuleFileNames(rules) {
 			files = append(files, container.File{Path: prom.RulesDir + name, Content: pulumi.String(rules[name])})
 		}
-		return container.Spec{
-			Command: []string{
-				"--config.file=" + prom.ConfigPath,
-				"--storage.tsdb.path=/prometheus",
-				"--storage.tsdb.retention.time=" + e.Cfg.Monitoring.Retention,
-				"--web.enable-lifecycle",
-			},
-			Files: files,
-		}, nil
+		command := []string{
+			"--config.file=" + prom.ConfigPath,
+			"--storage.tsdb.path=/prometheus",
+			"--storage.tsdb.retention.time=" + e.Cfg.Monitoring.Retention,
+			"--web.enable-lifecycle",
+		}
+		if e.Cfg.Backup.Enabled {
+			// The backup takes TSDB snapshots through the admin API.
+			// Prometheus listens on the docker network and the LAN address
+			// only, never a public one.
+			command = append(command, "--web.enable-admin-api")
+		}
+		return container.Spec{Command: command, Files: files}, nil
 	},
 }
 

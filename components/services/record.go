@@ -19,8 +19,12 @@ type Record struct {
 	Name string
 	// Host is where placement puts it by default; empty with PerHost (an
 	// agent on every docker engine) or for the edge.
-	Host      config.Role
-	PerHost   bool
+	Host    config.Role
+	PerHost bool
+	// DataHosts runs it once on every engine that holds a data volume.
+	DataHosts bool
+	// When, if set, says whether the stack runs it at all.
+	When      func(cfg *config.Stack) bool
 	Image     string
 	Resources config.Resources
 	// Port is what its consumers connect to (and where its health URL and

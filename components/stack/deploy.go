@@ -64,12 +64,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 // services placed there.
 func hosts(env *services.Env) error {
 	for _, e := range env.Cfg.Engines() {
-		var volumes []string
-		for _, service := range env.DataServices() {
-			if onEngine(env.Cfg, service, e) {
-				volumes = append(volumes, services.DataVolume(service))
-			}
-		}
+		volumes := env.VolumesOn(e)
 		h, err := dockerhost.NewHost(env.Ctx, e.Name, &dockerhost.Args{
 			Endpoint:      e.Host.Docker,
 			SSHOpts:       e.Host.SSHOpts,
@@ -83,15 +78,6 @@ func hosts(env *services.Env) error {
 		env.Hosts[e.Name] = h
 	}
 	return nil
-}
-
-func onEngine(cfg *config.Stack, service string, e config.Engine) bool {
-	for _, r := range e.Roles {
-		if cfg.Placement[service] == r {
-			return true
-		}
-	}
-	return false
 }
 
 // edgeProxy registers the edge.

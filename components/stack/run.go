@@ -10,15 +10,19 @@ import (
 	"github.com/jiucom/jiucom-infra/components/services"
 )
 
-// run registers a record's containers: once per engine for an agent, else
+// run registers a record's containers: once per engine for an agent (or
+// per engine with data, for the backup), else
 // every replica where placement puts it. A record without a Spec (the
 // edge) is registered by Deploy itself.
 func run(env *services.Env, r services.Record) error {
-	if r.Spec == nil {
+	if r.Spec == nil || (r.When != nil && !r.When(env.Cfg)) {
 		return nil
 	}
-	if r.PerHost {
+	if r.PerHost || r.DataHosts {
 		for _, e := range env.Cfg.Engines() {
+			if r.DataHosts && !env.HoldsData(e) {
+				continue
+			}
 			if _, err := start(env, r, services.AgentInstance(r.Name, e), nil); err != nil {
 				return err
 			}

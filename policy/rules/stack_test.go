@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/policy/rules"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
@@ -29,19 +30,31 @@ func TestHostCapacity(t *testing.T) {
 	p := programFor(t, "prod")
 	assert.Empty(t, validateStack(t, p.settings, rules.PolicyHostCapacity, p.resources), "prod fits its hosts")
 
-	// The service host's 10 containers reserve 1600MiB besides mysql's.
+	// The service host's containers, as the records reserve them.
+	var n, memory, shares int
+	for _, c := range p.rec.OfType("docker:index/container:Container") {
+		if provider, ok := p.rec.ProviderOf(c); ok && provider.Name == "service-docker" {
+			n++
+			memory += harness.Num(c.Inputs["memoryReservation"])
+			shares += harness.Num(c.Inputs["cpuShares"])
+		}
+	}
+	mysqlRec, _ := p.rec.Named("docker:index/container:Container", "mysql-container")
 	mysql := set(t, p.named(t, container, "mysql-container"), num(15000), "memoryReservation")
 	got := validateStack(t, p.settings, rules.PolicyHostCapacity, replaced(p.resources, mysql))
 	require.Len(t, got, 1)
-	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): memory reservations of 10 containers add up to 16600MiB, above its 16384MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+	assert.Equal(t, fmt.Sprintf(`docker host "ssh://jiu@192.168.0.30" (provider service-docker): memory reservations of %d containers add up to %dMiB, above its 16384MiB (fix: lower resources.<service>.memoryReservation, move services, or raise hosts.<role>.memory)`,
+		n, memory-harness.Num(mysqlRec.Inputs["memoryReservation"])+15000),
 		got[0].Message)
 	assert.Equal(t, mysql.Provider.URN, got[0].URN, "reported on the host's provider")
 
-	// 2404 shares (2.35 cores) reserved, 512 of them by app-1.
+	// app-1's 512 shares raised to 8192.
 	app := set(t, p.named(t, container, "app-1-container"), num(8192), "cpuShares")
 	got = validateStack(t, p.settings, rules.PolicyHostCapacity, replaced(p.resources, app))
 	require.Len(t, got, 1)
-	assert.Equal(t, `docker host "ssh://jiu@192.168.0.30" (provider service-docker): CPU reservations of 10 containers add up to 9.847 cores (10084 shares), above its 8 cores (fix: lower resources.<service>.cpuReservation, move services, or raise hosts.<role>.cpus)`,
+	total := shares - 512 + 8192
+	assert.Equal(t, fmt.Sprintf(`docker host "ssh://jiu@192.168.0.30" (provider service-docker): CPU reservations of %d containers add up to %s cores (%d shares), above its 8 cores (fix: lower resources.<service>.cpuReservation, move services, or raise hosts.<role>.cpus)`,
+		n, config.FormatMilliCPU(total*1000/config.CPUSharesPerCore), total),
 		got[0].Message)
 }
 

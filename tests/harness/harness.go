@@ -4,6 +4,7 @@
 package harness
 
 import (
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -188,6 +189,9 @@ func computedOutputs(typ, name string, in resource.PropertyMap) resource.Propert
 		return resource.PropertyMap{"address": resource.NewProperty("203.0.113.10")}
 	case "gcp:serviceaccount/account:Account":
 		return resource.PropertyMap{"email": resource.NewProperty(Str(in["accountId"]) + "@" + project + ".iam.gserviceaccount.com")}
+	case "gcp:serviceaccount/key:Key":
+		// A service account key file, base64 as GCP returns it.
+		return resource.PropertyMap{"privateKey": resource.MakeSecret(resource.NewProperty(base64.StdEncoding.EncodeToString([]byte(`{"type":"service_account","private_key":"mock-gcs-key-Secret-11"}`))))}
 	case "command:local:Command":
 		// What tlscert's openssl command prints: a key, then its certificate.
 		return resource.PropertyMap{"stdout": resource.NewProperty(mockKeyPEM + mockCertPEM)}

@@ -30,6 +30,8 @@ var TestSecrets = map[string]string{
 	config.KeyEdgeSSHPrivateKey:     "-----BEGIN OPENSSH PRIVATE KEY----- test-edge-Secret-6",
 	config.KeySlackWebhookURL:       "https://hooks.slack.com/services/test-slack-Secret-7",
 	config.KeySMTPPassword:          "test-smtp-Secret-8",
+	config.KeyResticPassword:        "test-restic-Secret-9",
+	config.KeyMySQLBackupPassword:   "test-backup-Secret-10",
 }
 
 // StackInput reads Pulumi.<stack>.yaml over the defaults Pulumi.yaml

@@ -52,7 +52,7 @@ func TestOneChangeTouchesOnlyItsService(t *testing.T) {
 		{"grafana image", "prod", map[string]string{config.KeyImages: `{"app": "ghcr.io/jiucom/api:1.0.0", "grafana": "grafana/grafana:11.4.1"}`},
 			[]string{"grafana-container", "grafana-image", "nginx-mon-reload"}},
 		{"redis password", "prod", map[string]string{config.KeyRedisPassword: "rotated-redis-Secret"},
-			[]string{"app-1-container", "app-1-gateway-reload", "app-2-container", "gateway-reload", "redis-container", "redis-exporter-container"}},
+			[]string{"app-1-container", "app-1-gateway-reload", "app-2-container", "backup-service-container", "gateway-reload", "redis-container", "redis-exporter-container"}},
 		{"app image", "prod", map[string]string{config.KeyImages: `{"app": "ghcr.io/jiucom/api:1.0.1"}`},
 			[]string{"app-1-container", "app-1-gateway-reload", "app-1-image", "app-2-container", "app-2-image", "gateway-reload"}},
 		// A new replica: its container, a reload step before it, the

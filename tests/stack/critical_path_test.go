@@ -157,6 +157,9 @@ func TestContainersWaitOnlyForWhatTheyUse(t *testing.T) {
 					assert.Contains(t, []string{config.Gateway, config.NginxMon}, service(c), "%s: %s waits for the edge IP", stackName, c.Name)
 				case "docker:index/volume:Volume":
 					assert.True(t, mounted[harness.Str(dep.Inputs["name"])], "%s: %s waits for volume %s it does not mount", stackName, c.Name, dep.Name)
+				case "gcp:serviceaccount/key:Key":
+					// The backup's bucket key file.
+					assert.Equal(t, "backup", service(c), "%s: %s waits for the backup key", stackName, c.Name)
 				case "command:local:Command":
 					assert.True(t, strings.HasPrefix(dep.Name, service(c)+"-tls"), "%s: %s waits for %s", stackName, c.Name, dep.Name)
 				default:

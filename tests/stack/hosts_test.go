@@ -109,6 +109,7 @@ func TestMovingMySQLToAThirdHost(t *testing.T) {
 	got := touched(twoPlus, moved)
 	assert.Equal(t, []string{
 		"app-1-container", "app-1-gateway-reload", "app-2-container", // the app's database address
+		"backup-db-container", "backup-db-image", "backup-service-container", // mysql's backup moves with it
 		"db-jiucom-mysql-data",                                                               // the volume is created on db …
 		"gateway-reload",                                                                     // the app replicas were replaced
 		"mysql-container", "mysql-exporter-container", "mysql-exporter-image", "mysql-image", // on db's provider

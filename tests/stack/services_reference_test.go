@@ -24,6 +24,8 @@ func servicesTable() string {
 		switch {
 		case r.PerHost:
 			host = "every host"
+		case r.DataHosts:
+			host = "every host with data"
 		case host == "":
 			host = "edge"
 		}

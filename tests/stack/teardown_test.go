@@ -24,6 +24,8 @@ var edgeTypes = map[string][]string{
 // `pulumi destroy` deletes a resource unless it is retained, and refuses to
 // run at all while a protected one exists. So: nothing may be protected, and
 // the data volumes are the only retained resources, exactly when asked.
+const bucketType = "gcp:storage/bucket:Bucket"
+
 func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 	for _, stackName := range []string{"dev", "prod"} {
 		for _, retain := range []bool{true, false} {
@@ -35,7 +37,7 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 					if r.Retain {
 						retained = append(retained, r.Type)
 					}
-					if r.Type != volumeType {
+					if r.Type != volumeType && r.Type != bucketType {
 						assert.False(t, r.Retain, "%s %s must be deleted by destroy", r.Type, r.Name)
 					}
 				}
@@ -47,10 +49,16 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 					}
 				}
 				require.Len(t, volumes, dataServices, "one volume per data service")
+				// prod's backups live in a GCS bucket: data like the volumes.
+				buckets := rec.OfType(bucketType)
+				assert.Len(t, buckets, map[string]int{"dev": 0, "prod": 1}[stackName])
 				if retain {
-					assert.Len(t, retained, len(volumes), "exactly the volumes are retained")
+					assert.Len(t, retained, len(volumes)+len(buckets), "exactly the volumes and the backup bucket are retained")
 				} else {
 					assert.Empty(t, retained)
+					for _, b := range buckets {
+						assert.True(t, harness.Bool(b.Inputs["forceDestroy"]), "asked to delete the data, destroy empties the bucket")
+					}
 				}
 				// The resources destroy must remove are really in the graph.
 				assert.NotEmpty(t, rec.OfType(containerType))

@@ -123,7 +123,6 @@ obtain() {
 # so a deploy that failed is retried on the next run, and its failure fails
 # this run.
 deploy() {
-  : "${ACME_RELOAD_COMMAND:?set ACME_RELOAD_COMMAND (nginx -t and reload)}"
   if cmp -s "$lineage/fullchain.pem" "$deploy_dir/fullchain.pem" && cmp -s "$lineage/privkey.pem" "$deploy_dir/privkey.pem"; then
     log "nginx already has the current certificate for $name"
     return 0
@@ -202,6 +201,8 @@ cmd=${1:-}
 case "$cmd" in
 placeholder) placeholder ;;
 once)
+  # Checked before ordering: a certificate that cannot be deployed is wasted.
+  : "${ACME_RELOAD_COMMAND:?set ACME_RELOAD_COMMAND (nginx -t and reload)}"
   trap record_failure EXIT
   obtain "$@"
   deploy

@@ -38,11 +38,11 @@ const (
 // edge relaying :80 and :443, and the rendered nginx_mon behind it reading
 // the certificate the ACME script deploys.
 type platform struct {
-	acme                                  acmeServer
-	edgeTLS                               string
-	script                                string
-	configDir, deployDir, textfile, webrt string
-	reload                                string
+	acme                                    acmeServer
+	edgeTLS                                 string
+	script                                  string
+	configDir, deployDir, textfile, webroot string
+	reload                                  string
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -59,8 +59,8 @@ func newPlatform(t *testing.T) *platform {
 
 	home := nginxtest.New(t)
 	p := &platform{acme: acme, edgeTLS: edgeTLS, configDir: t.TempDir(), textfile: t.TempDir(),
-		deployDir: filepath.Join(t.TempDir(), "live"), webrt: filepath.Join(home.Dir, "webroot")}
-	require.NoError(t, os.Mkdir(p.webrt, 0o755))
+		deployDir: filepath.Join(t.TempDir(), "live"), webroot: filepath.Join(home.Dir, "webroot")}
+	require.NoError(t, os.Mkdir(p.webroot, 0o755))
 	p.script = filepath.Join(t.TempDir(), "acme.sh")
 	require.NoError(t, os.WriteFile(p.script, []byte(assets.ACME), 0o755))
 
@@ -76,7 +76,7 @@ func newPlatform(t *testing.T) *platform {
 		Grafana:     nginxtest.Backend(t, "grafana"),
 		CertPath:    filepath.Join(p.deployDir, certName, "fullchain.pem"),
 		KeyPath:     filepath.Join(p.deployDir, certName, "privkey.pem"),
-		ACMEWebroot: p.webrt,
+		ACMEWebroot: p.webroot,
 	})
 	require.NoError(t, err)
 	// The hook the stack runs through docker exec: test the config with the
@@ -103,7 +103,7 @@ func (p *platform) run(t *testing.T, names string, args ...string) (string, erro
 		"ACME_CERT_NAME="+certName, "ACME_NAMES="+names,
 		"ACME_DIRECTORY="+p.acme.Directory, "ACME_EMAIL=ops@jiucom.test",
 		"REQUESTS_CA_BUNDLE="+p.acme.CABundle,
-		"ACME_WEBROOT="+p.webrt, "ACME_CONFIG_DIR="+p.configDir, "ACME_DEPLOY_DIR="+p.deployDir,
+		"ACME_WEBROOT="+p.webroot, "ACME_CONFIG_DIR="+p.configDir, "ACME_DEPLOY_DIR="+p.deployDir,
 		"ACME_TEXTFILE_DIR="+p.textfile, "ACME_RELOAD_COMMAND="+p.reload)
 	out, err := cmd.CombinedOutput()
 	return string(out), err

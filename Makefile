@@ -1,5 +1,5 @@
 # The commands the README documents. `make test` is what .ci/run calls.
-.PHONY: test lint dev-up destroy inventory
+.PHONY: test lint dev-up destroy inventory restore backup-now
 
 # Every test: formatting, vet, the policy pack's build, unit, mock and
 # real-tool tests.
@@ -25,3 +25,14 @@ destroy:
 # Regenerate tests/testdata/metrics from Debian's exporters (by hand, not CI).
 inventory:
 	bash tests/inventory/capture.sh
+
+# Restore one service of a stack from its backups (docs/backups.md):
+# make restore STACK=prod SERVICE=mysql [SNAPSHOT=latest] [TO=scratch]
+restore:
+	@test -n "$(STACK)" -a -n "$(SERVICE)" || { echo "make restore: name the stack and the service, e.g. make restore STACK=prod SERVICE=mysql SNAPSHOT=latest" >&2; exit 2; }
+	./assets/backup/host.sh $(STACK) restore $(SERVICE) $(or $(SNAPSHOT),latest) $(if $(TO),--to $(TO))
+
+# Back up every host of a stack now, outside the schedule.
+backup-now:
+	@test -n "$(STACK)" || { echo "make backup-now: name the stack, e.g. make backup-now STACK=prod" >&2; exit 2; }
+	./assets/backup/host.sh $(STACK) backup-now

@@ -18,7 +18,7 @@
 #   retention   KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY (7, 4, 6)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 MYSQLDUMP="${MYSQLDUMP:-mysqldump}"

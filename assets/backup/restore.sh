@@ -18,7 +18,7 @@
 # --to scratch they stay in RESTORE_STAGING for inspection.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 MYSQL="${MYSQL:-mysql}"

@@ -120,3 +120,33 @@ func (e *Env) dataServicesOn(role config.Role) []string {
 	}
 	return out
 }
+
+// BackupTarget is where the host-side restore (assets/backup/host.sh) finds
+// a backed-up service: the docker endpoint of its engine, the backup
+// container there (which alone holds the repository's password) and the
+// service's own container, which a file restore stops and starts.
+type BackupTarget struct {
+	Engine    string `json:"engine"`
+	Docker    string `json:"docker"`
+	Backup    string `json:"backup"`
+	Container string `json:"container"`
+}
+
+// BackupTargets are the backed-up services by name; none with backups off.
+func (e *Env) BackupTargets() map[string]BackupTarget {
+	out := map[string]BackupTarget{}
+	if !e.Cfg.Backup.Enabled {
+		return out
+	}
+	for _, engine := range e.Cfg.Engines() {
+		for _, service := range e.dataServicesOn(engine.Roles[0]) {
+			out[service] = BackupTarget{
+				Engine:    engine.Name,
+				Docker:    engine.Host.Docker,
+				Backup:    AgentInstance(backup.Name, engine).ContainerName,
+				Container: e.Instances(service)[0].ContainerName,
+			}
+		}
+	}
+	return out
+}

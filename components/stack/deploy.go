@@ -25,6 +25,9 @@ type Platform struct {
 	// Teardown is what `pulumi destroy` does to the data volumes; the stack
 	// exports it.
 	Teardown Teardown
+	// Backups are the backed-up services, exported as `backup` for
+	// `make restore` and `make backup-now`.
+	Backups map[string]services.BackupTarget
 }
 
 // Deploy registers every resource of the stack. A VM or VPS edge only
@@ -55,7 +58,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 			return nil, err
 		}
 	}
-	p := &Platform{Hosts: env.Hosts, Services: env.Running, Edge: env.Edge, Teardown: teardown(env)}
+	p := &Platform{Hosts: env.Hosts, Services: env.Running, Edge: env.Edge, Teardown: teardown(env), Backups: env.BackupTargets()}
 	exports(ctx, p)
 	return p, nil
 }
@@ -111,4 +114,10 @@ func exports(ctx *pulumi.Context, p *Platform) {
 	}
 	ctx.Export("dataVolumes", volumes)
 	ctx.Export("teardown", pulumi.String(p.Teardown.Notice(ctx.Stack())))
+	backups := pulumi.Map{}
+	for service, b := range p.Backups {
+		backups[service] = pulumi.StringMap{"engine": pulumi.String(b.Engine), "docker": pulumi.String(b.Docker),
+			"backup": pulumi.String(b.Backup), "container": pulumi.String(b.Container)}
+	}
+	ctx.Export("backup", backups)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -177,6 +178,14 @@ func env(t *testing.T, dir string, extra ...string) []string {
 		"REDIS_PASSWORD_FILE=" + write("redis-password", redisPassword),
 	}
 	return append(base, extra...)
+}
+
+// wrongPassword is environ with a password file the repository refuses.
+func wrongPassword(t *testing.T, environ []string) []string {
+	t.Helper()
+	wrong := filepath.Join(t.TempDir(), "wrong-password")
+	require.NoError(t, os.WriteFile(wrong, []byte("not-the-password"), 0o600))
+	return append(slices.Clip(environ), "RESTIC_PASSWORD_FILE="+wrong)
 }
 
 // runScript runs one of the project's scripts and returns its exit code and output.

@@ -85,9 +85,7 @@ func TestWrongRepositoryPasswordChangesNothing(t *testing.T) {
 	before, err := os.ReadFile(s.grafanaDB)
 	require.NoError(t, err)
 
-	wrong := filepath.Join(dir, "wrong-password")
-	require.NoError(t, os.WriteFile(wrong, []byte("not-the-password"), 0o600))
-	wrongEnv := append(environ, "RESTIC_PASSWORD_FILE="+wrong)
+	wrongEnv := wrongPassword(t, environ)
 	code, out = runScript(t, wrongEnv, "restore.sh", "grafana", "latest")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "wrong repository password: nothing was restored")

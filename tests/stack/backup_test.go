@@ -1,6 +1,9 @@
 package stack_test
 
 import (
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -98,4 +101,37 @@ func TestMySQLBackupUserIsCreatedAtFirstBootWithReadOnlyGrants(t *testing.T) {
 	for _, never := range []string{"ALL PRIVILEGES", "INSERT", "UPDATE", "DELETE", "DROP", "SUPER", "RELOAD", "FILE"} {
 		assert.NotContains(t, sql, never)
 	}
+}
+
+// The `backup` output that make restore reads names, for every backed-up
+// service, a container the program really runs on that service's engine,
+// the backup container beside it, and the engine's docker endpoint; with
+// backups off it is empty.
+func TestBackupOutputLocatesEveryBackedUpService(t *testing.T) {
+	rec := run(t, "prod")
+	targets := rec.Platform.Backups
+	require.ElementsMatch(t, []string{"prometheus", "grafana", "pushgateway", "mysql", "redis"}, slices.Collect(maps.Keys(targets)))
+	running := map[string]string{} // container name on engine → engine endpoint
+	for _, c := range rec.OfType(containerType) {
+		provider, _ := rec.ProviderOf(c)
+		running[engineOf(t, rec, c)+"/"+harness.Str(c.Inputs["name"])] = harness.Str(provider.Inputs["host"])
+	}
+	for service, target := range targets {
+		endpoint, ok := running[target.Engine+"/"+target.Container]
+		require.True(t, ok, "%s: no container %s on %s", service, target.Container, target.Engine)
+		assert.Equal(t, endpoint, target.Docker, service)
+		assert.True(t, strings.HasPrefix(target.Docker, "ssh://"), "prod engines are remote: %s", target.Docker)
+		assert.Contains(t, running, target.Engine+"/"+target.Backup, "%s: its backup container", service)
+	}
+
+	// host.sh loads a dump with the root password file of the mysql
+	// container into its database: both must be what the container has.
+	script, err := os.ReadFile(filepath.Join(harness.Root(), "assets", "backup", "host.sh"))
+	require.NoError(t, err)
+	mysqlC, _ := rec1(rec, "mysql-container")
+	_, ok := uploaded(mysqlC, "/run/secrets/mysql-root-password")
+	assert.True(t, ok && strings.Contains(string(script), "cat /run/secrets/mysql-root-password"))
+	assert.Contains(t, string(script), "db="+envOf(mysqlC)["MYSQL_DATABASE"]+"\n")
+
+	assert.Empty(t, run(t, "dev").Platform.Backups, "dev has backups off")
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Backup and restore from where pulumi runs (make backup-now, make restore).
+# The stack's `backup` output says, per backed-up service, which docker
+# engine holds it, its backup container (the only place that holds the
+# repository password) and its own container; everything else happens in
+# those containers through the docker CLI, so no secret reaches this shell.
+#
+#   host.sh STACK backup-now
+#   host.sh STACK restore SERVICE SNAPSHOT [--to scratch]
+#
+# restore.sh (in the backup container) checks the password and the snapshot
+# and verifies the data in staging before it touches anything live:
+#   mysql   the verified dump is loaded online through the mysql container's
+#           root client (the root password is a file in that container);
+#           --to scratch loads it into the restore_scratch database instead
+#   others  a verifying dry run first (--to scratch), then the service's
+#           container is stopped, its volume restored and the container
+#           started again however the restore ended; --to scratch stops at
+#           the dry run and leaves the data in the backup container's staging
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+scripts=/usr/local/lib/jiucom/backup
+usage="usage: host.sh STACK backup-now | host.sh STACK restore SERVICE SNAPSHOT [--to scratch]"
+die() { echo "backup: $*" >&2; exit 1; }
+[ $# -ge 2 ] || die "$usage"
+stack=$1 action=$2
+shift 2
+
+command -v pulumi >/dev/null || die "install the Pulumi CLI first (see README prerequisites)"
+command -v docker >/dev/null || die "install the docker CLI first: restores run through the stack's docker engines"
+command -v jq >/dev/null || die "install jq first: it reads the stack's backup output"
+# `make dev-up` keeps a generated passphrase beside its local state.
+if [ -z "${PULUMI_CONFIG_PASSPHRASE+x}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ] && [ -s .pulumi-state/passphrase ]; then
+  export PULUMI_CONFIG_PASSPHRASE_FILE="$PWD/.pulumi-state/passphrase"
+fi
+targets=$(pulumi stack output backup --json -s "$stack") ||
+  die "$stack has no backup output: run pulumi up -s $stack first"
+[ "$(jq length <<<"$targets")" -gt 0 ] ||
+  die "backups are off in $stack: pulumi config set backup.enabled true -s $stack, then pulumi up -s $stack"
+
+# Fields are read with the unit separator: an empty endpoint would vanish
+# between tabs, which read treats as whitespace.
+
+# on ENDPOINT runs the docker CLI against one engine ("" is the CLI's
+# own default: DOCKER_HOST or the local socket).
+on() {
+  local endpoint=$1
+  shift
+  if [ -n "$endpoint" ]; then DOCKER_HOST=$endpoint docker "$@"; else docker "$@"; fi
+}
+
+backup_now() {
+  local failed=0 endpoint container
+  # One run per backup container: each backs up every service of its engine.
+  while IFS=$'\x1f' read -r endpoint container; do
+    echo "backup: running $container on ${endpoint:-the local engine}"
+    on "$endpoint" exec "$container" "$scripts/backup.sh" || { failed=1; echo "backup: $container FAILED (its log is above)" >&2; }
+  done < <(jq -r '[.[] | [.docker, .backup] | join("\u001f")] | unique[]' <<<"$targets")
+  [ "$failed" = 0 ] || die "at least one backup failed"
+  echo "backup: done"
+}
+
+restore() {
+  [ $# -ge 2 ] || die "$usage"
+  local service=$1 snapshot=$2 scratch=""
+  case "${3:-}${4:-}" in
+    "") ;;
+    --toscratch) scratch=1 ;;
+    *) die "unknown option ${3:-} (use --to scratch)" ;;
+  esac
+  jq -e --arg s "$service" 'has($s)' <<<"$targets" >/dev/null ||
+    die "$service is not backed up in $stack (backed up: $(jq -r 'keys | join(", ")' <<<"$targets"))"
+  local endpoint backup container
+  IFS=$'\x1f' read -r endpoint backup container < <(jq -r --arg s "$service" '.[$s] | [.docker, .backup, .container] | join("\u001f")' <<<"$targets")
+
+  if [ "$service" = mysql ]; then
+    local db=jiucom
+    [ -z "$scratch" ] || db=restore_scratch
+    # restore.sh prints the dump only once it is verified, so a refusal
+    # loads nothing; pipefail makes its exit status this command's. The
+    # inner script expands in the mysql container, where the secret is.
+    # shellcheck disable=SC2016
+    on "$endpoint" exec "$backup" "$scripts/restore.sh" mysql "$snapshot" --print |
+      on "$endpoint" exec -i "$container" sh -c 'export MYSQL_PWD="$(cat /run/secrets/mysql-root-password)"
+        mysql -uroot -e "CREATE DATABASE IF NOT EXISTS \`$1\`" && exec mysql -uroot "$1"' sh "$db" ||
+      die "mysql was not restored (the reason is above)"
+    echo "backup: mysql: snapshot $snapshot loaded into $db"
+    return
+  fi
+
+  on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" --to scratch ||
+    die "$service was not restored and was not stopped (the reason is above)"
+  if [ -n "$scratch" ]; then
+    echo "backup: $service: verified; the data is in /tmp/restore/$service in $backup"
+    return
+  fi
+  echo "backup: $service: verified; stopping $container to restore its volume"
+  on "$endpoint" stop "$container" >/dev/null
+  # The service comes back however the restore ends (a global: the trap
+  # runs after this function's locals are gone).
+  stopped=("$endpoint" "$container")
+  trap 'on "${stopped[0]}" start "${stopped[1]}" >/dev/null && echo "backup: ${stopped[1]} started"' EXIT
+  on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" ||
+    die "$service: the restore failed (the reason is above)"
+  echo "backup: $service: snapshot $snapshot restored"
+}
+
+case $action in
+  backup-now) backup_now ;;
+  restore) restore "$@" ;;
+  *) die "$usage" ;;
+esac

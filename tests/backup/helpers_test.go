@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -200,4 +201,19 @@ func get(t *testing.T, url string) string {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return string(body)
+}
+
+// inventory is tests/testdata/metrics/backup.txt without its comments.
+func inventory(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(harness.Root(), "tests", "testdata", "metrics", "backup.txt"))
+	require.NoError(t, err)
+	var names []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			names = append(names, l)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

@@ -30,9 +30,10 @@ func backupContainerOf(r Resource) backupContainer {
 }
 
 // checkBackedUp pairs every data volume with the backup container of its
-// docker engine (its provider): backup.sh reaches a service's files only
-// through a mount in that container, so a host without one, or a volume it
-// does not mount, is data nobody backs up.
+// docker engine (its provider). backupSpec mounts each data volume of its
+// engine and backs up the same list of services (BACKUP_SERVICES), so a
+// host without the container, or a volume it does not mount, is a service
+// left out of the backups.
 func checkBackedUp(rs []Resource, s Settings) []Violation {
 	if !s.BackupEnabled {
 		return nil
@@ -56,7 +57,7 @@ func checkBackedUp(rs []Resource, s Settings) []Violation {
 			out = append(out, Violation{r.URN, fmt.Sprintf("%s: data volume %s on %s has no %s container beside it, so nothing backs it up (fix: run the backup record on every engine with data — DataHosts — or set backup.enabled false)",
 				r.Name, volume, host, services.BackupService)})
 		case !b.unknown && !b.mounts[volume]:
-			out = append(out, Violation{r.URN, fmt.Sprintf("%s: %s on %s does not mount data volume %s, so nothing backs it up (fix: mount every data volume of its engine in the backup container, as backupSpec does)",
+			out = append(out, Violation{r.URN, fmt.Sprintf("%s: %s on %s does not mount data volume %s, so its service is left out of the backups (fix: mount every data volume of its engine in the backup container, as backupSpec does)",
 				r.Name, b.name, host, volume)})
 		}
 	}

@@ -172,7 +172,7 @@ func TestDataVolumesBackedUp(t *testing.T) {
 	grafana := p.named(t, rules.VolumeType, "monitoring-jiucom-grafana-data")
 	got = validateStack(t, p.settings, rules.PolicyBackedUp, replaced(p.resources, set(t, backup, str("jiucom-scratch"), "volumes", 1, "volumeName")))
 	assert.Equal(t, []rules.Violation{{URN: grafana.URN,
-		Message: `monitoring-jiucom-grafana-data: jiucom-backup on docker host "ssh://jiu@192.168.0.20" (provider monitoring-docker) does not mount data volume jiucom-grafana-data, so nothing backs it up (fix: mount every data volume of its engine in the backup container, as backupSpec does)`}}, got)
+		Message: `monitoring-jiucom-grafana-data: jiucom-backup on docker host "ssh://jiu@192.168.0.20" (provider monitoring-docker) does not mount data volume jiucom-grafana-data, so its service is left out of the backups (fix: mount every data volume of its engine in the backup container, as backupSpec does)`}}, got)
 	assert.Empty(t, validateStack(t, p.settings, rules.PolicyBackedUp, replaced(p.resources, set(t, backup, property.New(property.Computed), "volumes", 1, "volumeName"))))
 }
 

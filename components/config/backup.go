@@ -15,6 +15,10 @@ const (
 	KeyMySQLBackupPassword = "mysqlBackupPassword"
 )
 
+// BackupEnabledByDefault is backup.enabled when a stack leaves it out; the
+// policy pack assumes the same.
+const BackupEnabledByDefault = true
+
 // Where the restic repository lives.
 const (
 	BackupToGCS    = "gcs"
@@ -91,7 +95,7 @@ func parseBackup(in Input, stack *Stack, ps *Problems) Backup {
 	var r rawBackup
 	decode(in.Values, KeyBackup, &r, ps)
 	b := Backup{
-		Enabled:       valueOr(r.Enabled, true),
+		Enabled:       valueOr(r.Enabled, BackupEnabledByDefault),
 		Schedule:      withDefault(ps, KeyBackup+".schedule", r.Schedule, "0 3 * * *"),
 		CheckSchedule: withDefault(ps, KeyBackup+".checkSchedule", r.CheckSchedule, "30 4 * * 0"),
 		Keep: BackupKeep{

@@ -18,6 +18,7 @@ var definitions = []func() board{
 	containersDashboard,
 	datastoresDashboard,
 	edgeDashboard,
+	backupsDashboard,
 }
 
 // Files returns the provisioned dashboard JSON documents keyed by file name

@@ -26,7 +26,7 @@ func prometheusDatasource() cog.Builder[dashboard.VariableModel] {
 // labelValues is a multi-select query variable over a label's values, with
 // "All" as the default, refreshed when the time range changes so a new host
 // or replica shows up without a reload.
-func labelValues(name, label, selector string) cog.Builder[dashboard.VariableModel] {
+func labelValues(name, label, selector string) *dashboard.QueryVariableBuilder {
 	definition := fmt.Sprintf("label_values(%s, %s)", selector, label)
 	return dashboard.NewQueryVariableBuilder(name).
 		Label(label).

@@ -24,6 +24,10 @@ const (
 	backupRedisPassword = secretDir + "redis-password"
 )
 
+// BackupService is the backup record's name, and so its containers'
+// com.jiucom.service label.
+const BackupService = "backup"
+
 // BackupImage is restic's image with the clients the dumps need (built
 // from assets/backup/Dockerfile on the host's engine).
 const BackupImage = "jiucom/backup:0.17.3-1"
@@ -33,7 +37,7 @@ const BackupImage = "jiucom/backup:0.17.3-1"
 // there (assets/backup), retention, a weekly check, and the results pushed
 // to the Pushgateway. It is off when backup.enabled is false.
 var backup = Record{
-	Name: "backup", DataHosts: true,
+	Name: BackupService, DataHosts: true,
 	Image:     BackupImage,
 	Resources: res(1000, 100, 512, 128),
 	Health:    Health{Test: []string{"CMD", "pgrep", "crond"}},

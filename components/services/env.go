@@ -2,6 +2,7 @@ package services
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -89,7 +90,20 @@ func (e *Env) HostFor(role config.Role) *dockerhost.Host {
 func (e *Env) HostName(role config.Role) string { return e.Cfg.EngineOf(role).Name }
 
 // DataVolume is the docker name of a service's data volume.
-func DataVolume(service string) string { return ContainerPrefix + service + "-data" }
+func DataVolume(service string) string { return ContainerPrefix + service + dataSuffix }
+
+const dataSuffix = "-data"
+
+// DataVolumeService is the service whose data volume has this docker name
+// (the inverse of DataVolume), and false for any other volume.
+func DataVolumeService(volume string) (string, bool) {
+	service, ok := strings.CutPrefix(volume, ContainerPrefix)
+	if !ok {
+		return "", false
+	}
+	service, ok = strings.CutSuffix(service, dataSuffix)
+	return service, ok && service != ""
+}
 
 // DataServices are the services that keep data, in inventory order.
 func (e *Env) DataServices() []string {

@@ -102,9 +102,8 @@ func (p *program) named(t *testing.T, typ, name string) rules.Resource {
 	return rules.Resource{}
 }
 
-// set returns r with one property replaced; keys are map keys or array indexes.
-func set(t *testing.T, r rules.Resource, v property.Value, keys ...any) rules.Resource {
-	t.Helper()
+// path builds a property path; keys are map keys or array indexes.
+func path(keys ...any) property.Path {
 	segments := make([]property.PathSegment, len(keys))
 	for i, k := range keys {
 		switch k := k.(type) {
@@ -114,7 +113,13 @@ func set(t *testing.T, r rules.Resource, v property.Value, keys ...any) rules.Re
 			segments[i] = property.NewSegment(k)
 		}
 	}
-	updated, err := property.PathFromSegments(segments...).Set(property.New(r.Properties), v)
+	return property.PathFromSegments(segments...)
+}
+
+// set returns r with one property replaced.
+func set(t *testing.T, r rules.Resource, v property.Value, keys ...any) rules.Resource {
+	t.Helper()
+	updated, err := path(keys...).Set(property.New(r.Properties), v)
 	require.NoError(t, err)
 	r.Properties = updated.AsMap()
 	return r

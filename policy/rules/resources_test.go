@@ -67,6 +67,12 @@ func TestLimitPolicies(t *testing.T) {
 			[]string{"jiucom-redis: memorySwap unset differs from memory 512MB, so the container can swap past its limit (fix: set memorySwap equal to memory)"}},
 		{"cpus unset", rules.PolicyLimitsSet, "prod", container, "gateway-container", removing("cpus"),
 			[]string{"jiucom-gateway: no CPU limit (fix: set resources.<service>.cpu; container.Spec sets cpus from it)"}},
+		// The backup container is limited like any other: the generic rules
+		// cover it, with its record's ceiling.
+		{"backup memory unset", rules.PolicyLimitsSet, "prod", container, "backup-service-container", removing("memory"),
+			[]string{"jiucom-backup: no memory limit (fix: set resources.<service>.memory; container.Spec sets memory from it)"}},
+		{"backup cpus above ceiling", rules.PolicyLimitsUnderCeiling, "prod", container, "backup-monitoring-container", setting(str("2"), "cpus"),
+			[]string{"jiucom-backup: cpus 2 is above the backup ceiling 1 (fix: lower resources.backup.cpu, or raise ceilings.backup.cpu in the policy config)"}},
 		{"memory reservation above limit", rules.PolicyReservationsInLimit, "prod", container, "mysql-container", setting(num(3072), "memoryReservation"),
 			[]string{"jiucom-mysql: memoryReservation 3072MB is above the memory limit 2048MB (fix: lower resources.<service>.memoryReservation)"}},
 		{"cpu shares above limit", rules.PolicyReservationsInLimit, "prod", container, "redis-container", setting(num(2048), "cpuShares"),

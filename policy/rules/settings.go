@@ -40,6 +40,9 @@ type Settings struct {
 	// RetainData is the stack's retainDataOnDestroy: the program derives
 	// every data volume's retainOnDelete from it.
 	RetainData bool
+	// BackupEnabled is the stack's backup.enabled: the program runs the
+	// backup containers only then.
+	BackupEnabled bool
 	// DefaultCeilings are per-service limit ceilings before overrides: the
 	// seed table.
 	DefaultCeilings map[string]Amount
@@ -64,7 +67,7 @@ func FromContext(ctx *pulumi.Context, getenv func(string) string) (Settings, err
 
 // LoadSettings builds the settings; every bad value is reported at once.
 func LoadSettings(stack string, stackConfig StackConfig, getenv func(string) string) (Settings, error) {
-	s := Settings{Stack: stack, RetainData: true, DefaultCeilings: map[string]Amount{}, Capacity: map[string]Amount{}}
+	s := Settings{Stack: stack, RetainData: true, BackupEnabled: config.BackupEnabledByDefault, DefaultCeilings: map[string]Amount{}, Capacity: map[string]Amount{}}
 	for name, d := range services.Catalog() {
 		s.DefaultCeilings[name] = Amount{CPUMilli: d.Res.CPULimitMilli, MemoryMiB: d.Res.MemoryLimitMiB}
 	}
@@ -77,7 +80,7 @@ func LoadSettings(stack string, stackConfig StackConfig, getenv func(string) str
 			s.RetainData = b
 		}
 	}
-	errs = append(errs, s.loadHostCapacity(stackConfig))
+	errs = append(errs, s.loadHostCapacity(stackConfig), s.loadBackup(stackConfig))
 	if text := getenv(EnvCeilings); text != "" {
 		raw, err := decodeOverrides(EnvCeilings, []byte(text))
 		// Ceilings are merged per preview (after the policy config); parse
@@ -93,6 +96,25 @@ func LoadSettings(stack string, stackConfig StackConfig, getenv func(string) str
 		return s, fmt.Errorf("policy settings: %w", err)
 	}
 	return s, nil
+}
+
+// loadBackup reads backup.enabled; the program's other backup keys do not
+// change what the pack checks.
+func (s *Settings) loadBackup(stackConfig StackConfig) error {
+	text, ok := stackConfig(config.KeyBackup)
+	if !ok || text == "" {
+		return nil
+	}
+	var backup struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := json.Unmarshal([]byte(text), &backup); err != nil {
+		return fmt.Errorf("stack config %s: %w", config.KeyBackup, err)
+	}
+	if backup.Enabled != nil {
+		s.BackupEnabled = *backup.Enabled
+	}
+	return nil
 }
 
 // loadHostCapacity reads hosts.<role>.{docker,cpus,memory}. Roles sharing an

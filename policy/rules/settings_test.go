@@ -107,3 +107,22 @@ func (noMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 func (noMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return resource.PropertyMap{}, nil
 }
+
+// backup.enabled defaults to true as in the program; the other backup keys
+// do not matter to the pack, a value that is not an object does.
+func TestBackupEnabledComesFromTheStack(t *testing.T) {
+	for _, c := range []struct {
+		values map[string]string
+		want   bool
+	}{
+		{nil, true},
+		{map[string]string{"backup": `{"schedule": "0 2 * * *"}`}, true},
+		{map[string]string{"backup": `{"enabled": false}`}, false},
+	} {
+		s, err := rules.LoadSettings("prod", stackValues(c.values), env(nil))
+		require.NoError(t, err)
+		assert.Equal(t, c.want, s.BackupEnabled, c.values)
+	}
+	_, err := rules.LoadSettings("prod", stackValues(map[string]string{"backup": `"yes"`}), env(nil))
+	assert.ErrorContains(t, err, "policy settings: stack config backup: json: cannot unmarshal string")
+}

@@ -14,6 +14,7 @@ import (
 const (
 	PolicyVolumesRetained = "data-volumes-retained"
 	PolicyExplicitDocker  = "docker-explicit-provider"
+	PolicyBackedUp        = "data-volumes-backed-up"
 )
 
 // defaultRetainStacks are the stacks whose data must survive `pulumi destroy`.
@@ -35,6 +36,12 @@ func stackRules(s Settings) []Rule {
 				}
 				return checkRetained(r, s, stacks), nil
 			},
+		},
+		{
+			Name: PolicyBackedUp, Level: policyx.EnforcementLevelMandatory,
+			Anchor:     "project rule: every data volume is backed up (docs/backups.md)",
+			Checks:     "with `backup.enabled` (the stack's), every data volume has the `backup` container on its docker host (provider), and that container mounts it",
+			CheckStack: func(rs []Resource) []Violation { return checkBackedUp(rs, s) },
 		},
 		{
 			Name: PolicyExplicitDocker, Level: policyx.EnforcementLevelMandatory, Anchor: "project rule: a child without a provider targets the local socket (components/dockerhost)",

@@ -5,11 +5,13 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/jiucom/jiucom-infra/components/config"
+	"github.com/jiucom/jiucom-infra/components/services"
 	"github.com/jiucom/jiucom-infra/policy/rules"
 	"github.com/jiucom/jiucom-infra/tests/harness"
 )
@@ -126,4 +128,77 @@ func TestVolumesRetainedInProd(t *testing.T) {
 	require.True(t, ok)
 	err = p.Validate(t.Context(), policyx.ResourceValidationArgs{Manager: &recorder{}, Resource: vol, Config: map[string]any{"stacks": "prod"}})
 	assert.EqualError(t, err, "policy data-volumes-retained: policy config stacks: prod is not a list of stack names")
+}
+
+// dropped returns the program's resources less the one named.
+func dropped(t *testing.T, p *program, typ, name string) []rules.Resource {
+	t.Helper()
+	gone := p.named(t, typ, name)
+	var out []rules.Resource
+	for _, r := range p.resources {
+		if r.URN != gone.URN {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// text reads a string property of r.
+func text(t *testing.T, r rules.Resource, keys ...any) string {
+	t.Helper()
+	v, err := path(keys...).Get(property.New(r.Properties))
+	require.NoError(t, err)
+	return v.AsString()
+}
+
+func TestDataVolumesBackedUp(t *testing.T) {
+	p := programFor(t, "prod")
+	require.True(t, p.settings.BackupEnabled, "prod backs up: the program's default")
+	assert.Empty(t, validateStack(t, p.settings, rules.PolicyBackedUp, p.resources))
+
+	// The service host without its backup container: both of its data
+	// volumes, and only those, are reported.
+	got := validateStack(t, p.settings, rules.PolicyBackedUp, dropped(t, p, container, "backup-service-container"))
+	mysql, redis := p.named(t, rules.VolumeType, "service-jiucom-mysql-data"), p.named(t, rules.VolumeType, "service-jiucom-redis-data")
+	assert.ElementsMatch(t, []rules.Violation{
+		{URN: mysql.URN, Message: `service-jiucom-mysql-data: data volume jiucom-mysql-data on docker host "ssh://jiu@192.168.0.30" (provider service-docker) has no backup container beside it, so nothing backs it up (fix: run the backup record on every engine with data — DataHosts — or set backup.enabled false)`},
+		{URN: redis.URN, Message: `service-jiucom-redis-data: data volume jiucom-redis-data on docker host "ssh://jiu@192.168.0.30" (provider service-docker) has no backup container beside it, so nothing backs it up (fix: run the backup record on every engine with data — DataHosts — or set backup.enabled false)`},
+	}, got)
+
+	// A backup container that lost one mount; while the name is still
+	// computed (a preview) the rule cannot tell and stays quiet.
+	backup := p.named(t, container, "backup-monitoring-container")
+	require.Equal(t, "jiucom-grafana-data", text(t, backup, "volumes", 1, "volumeName"))
+	grafana := p.named(t, rules.VolumeType, "monitoring-jiucom-grafana-data")
+	got = validateStack(t, p.settings, rules.PolicyBackedUp, replaced(p.resources, set(t, backup, str("jiucom-scratch"), "volumes", 1, "volumeName")))
+	assert.Equal(t, []rules.Violation{{URN: grafana.URN,
+		Message: `monitoring-jiucom-grafana-data: jiucom-backup on docker host "ssh://jiu@192.168.0.20" (provider monitoring-docker) does not mount data volume jiucom-grafana-data, so its service is left out of the backups (fix: mount every data volume of its engine in the backup container, as backupSpec does)`}}, got)
+	assert.Empty(t, validateStack(t, p.settings, rules.PolicyBackedUp, replaced(p.resources, set(t, backup, property.New(property.Computed), "volumes", 1, "volumeName"))))
+}
+
+// dev turns backups off: no backup container, and nothing to report until
+// the stack says backups are on.
+func TestDataVolumesBackedUpFollowsBackupEnabled(t *testing.T) {
+	p := programFor(t, "dev")
+	require.False(t, p.settings.BackupEnabled, "Pulumi.dev.yaml sets backup.enabled false")
+	assert.Empty(t, validateStack(t, p.settings, rules.PolicyBackedUp, p.resources))
+	on := p.settings
+	on.BackupEnabled = true
+	got := validateStack(t, on, rules.PolicyBackedUp, p.resources)
+	volumes := 0
+	for _, v := range p.rec.OfType(rules.VolumeType) {
+		if _, data := services.DataVolumeService(harness.Str(v.Inputs["name"])); data {
+			volumes++
+		}
+	}
+	require.NotZero(t, volumes)
+	assert.Len(t, got, volumes, "every data volume of the one engine")
+
+	in, err := harness.StackInput("dev")
+	require.NoError(t, err)
+	values := maps.Clone(in.Values)
+	values[config.KeyBackup] = `{"enabled": true}`
+	enabled := runProgram(t, "dev", values)
+	require.True(t, enabled.settings.BackupEnabled)
+	assert.Empty(t, validateStack(t, enabled.settings, rules.PolicyBackedUp, enabled.resources), "the program backs up every data volume it creates")
 }

@@ -210,3 +210,18 @@ func get(t *testing.T, url string) string {
 	require.NoError(t, err)
 	return string(body)
 }
+
+// inventory is tests/testdata/metrics/backup.txt without its comments.
+func inventory(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(harness.Root(), "tests", "testdata", "metrics", "backup.txt"))
+	require.NoError(t, err)
+	var names []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			names = append(names, l)
+		}
+	}
+	slices.Sort(names)
+	return names
+}

@@ -116,6 +116,9 @@ func TestCorruptedPackFailsTheCheckAndTheMetric(t *testing.T) {
 	code, out = runScript(t, append(environ, "BACKUP_SERVICES=", "BACKUP_CHECK=1"), "backup.sh")
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, s.pushed(t), `jiucom_backup_check_last_status{instance="service",job="backup",service="check"} 1`)
+	// A successful run and a check push every metric there is: the
+	// hand-written inventory the alert and dashboard checks trust is exactly that.
+	assert.Equal(t, inventory(t), s.pushedNames(t), "tests/testdata/metrics/backup.txt")
 
 	packs, err := filepath.Glob(filepath.Join(dir, "repo", "data", "*", "*"))
 	require.NoError(t, err)

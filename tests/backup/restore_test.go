@@ -3,10 +3,12 @@ package backup
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,6 +140,16 @@ func (s *datastores) pushed(t *testing.T) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// pushedNames are the names of the backup metrics the Pushgateway holds.
+func (s *datastores) pushedNames(t *testing.T) []string {
+	names := map[string]bool{}
+	for _, l := range strings.Split(s.pushed(t), "\n") {
+		name, _, _ := strings.Cut(l, "{")
+		names[name] = true
+	}
+	return slices.Sorted(maps.Keys(names))
 }
 
 // Write known data, back it up with backup.sh, destroy it, restore it with

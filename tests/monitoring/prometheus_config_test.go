@@ -56,7 +56,7 @@ func TestPrometheusConfigLoadsForDevAndProd(t *testing.T) {
 			}
 			assert.ElementsMatch(t, []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "pushgateway", "node", "cadvisor", "blackbox"}, jobs,
 				"the job names the dashboards and alerts use")
-			assert.Equal(t, []string{prom.RulesDir + "app.yml", prom.RulesDir + "certificates.yml", prom.RulesDir + "containers.yml", prom.RulesDir + "datastores.yml",
+			assert.Equal(t, []string{prom.RulesDir + "app.yml", prom.RulesDir + "backups.yml", prom.RulesDir + "certificates.yml", prom.RulesDir + "containers.yml", prom.RulesDir + "datastores.yml",
 				prom.RulesDir + "edge.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)
 			require.Len(t, cfg.AlertingConfig.AlertmanagerConfigs, 1)
 		})
@@ -76,7 +76,7 @@ func TestUploadedRuleFilesParse(t *testing.T) {
 		_, errs := rulefmt.Parse([]byte(content), false, model.LegacyValidation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 		assert.Empty(t, errs, path)
 	}
-	assert.Equal(t, 8, rules, "every file of assets/alerts is uploaded")
+	assert.Equal(t, 9, rules, "every file of assets/alerts is uploaded")
 }
 
 // Targets follow placement: same engine by container name, the other engine

@@ -136,7 +136,7 @@ func BenchmarkMySQLDumpRestore(b *testing.B) {
 		mb, err = strconv.Atoi(v)
 		require.NoError(b, err, "BACKUP_BENCH_MB")
 	}
-	tooltest.Require(b, "restic") // before minutes of generating data
+	tooltest.Require(b, "restic") // skip before generating the data, not after
 	// The server's own default pool, as the stack runs it; the tests' 32M
 	// would measure the pool thrashing rather than the dump and the load.
 	db := startMariaDB(b, "--innodb-buffer-pool-size=128M")

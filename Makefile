@@ -1,5 +1,5 @@
 # The commands the README documents. `make test` is what .ci/run calls.
-.PHONY: test lint dev-up destroy inventory restore backup-now
+.PHONY: test lint dev-up destroy inventory restore backup-now bench-backup
 
 # Every test: formatting, vet, the policy pack's build, unit, mock and
 # real-tool tests.
@@ -21,6 +21,12 @@ dev-up:
 destroy:
 	@test -n "$(STACK)" || { echo "make destroy: name the stack, e.g. make destroy STACK=dev" >&2; exit 2; }
 	./assets/teardown/destroy.sh $(STACK) $(if $(filter yes,$(DELETE_DATA)),--delete-data) $(if $(CONFIRM),--confirm=$(CONFIRM))
+
+# MySQL dump + restore throughput through the project's backup scripts
+# against a plain mysqldump | mysql, on a generated database of
+# BACKUP_BENCH_MB megabytes (default 200). A benchmark: by hand, not CI.
+bench-backup:
+	go test -count=1 -run '^$$' -bench BenchmarkMySQLDumpRestore -benchtime 1x ./tests/backup
 
 # Regenerate tests/testdata/metrics from Debian's exporters (by hand, not CI).
 inventory:

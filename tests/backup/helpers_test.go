@@ -34,7 +34,7 @@ const (
 
 func script(name string) string { return filepath.Join(harness.Root(), "assets", "backup", name) }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -42,7 +42,7 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func waitListening(t *testing.T, addr string) {
+func waitListening(t testing.TB, addr string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		c, err := net.Dial("tcp", addr)
@@ -55,14 +55,14 @@ func waitListening(t *testing.T, addr string) {
 
 // proc is a daemon the test can stop and start again.
 type proc struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	args []string
 	cmd  *exec.Cmd
 	log  string
 }
 
-func start(t *testing.T, bin string, args ...string) *proc {
+func start(t testing.TB, bin string, args ...string) *proc {
 	t.Helper()
 	p := &proc{t: t, bin: bin, args: args, log: filepath.Join(t.TempDir(), filepath.Base(bin)+".log")}
 	p.start()
@@ -108,7 +108,9 @@ type mariadb struct {
 	proc                   *proc
 }
 
-func startMariaDB(t *testing.T) *mariadb {
+// startMariaDB takes extra server options after the defaults, so they
+// override them.
+func startMariaDB(t testing.TB, serverArgs ...string) *mariadb {
 	t.Helper()
 	server := tooltest.Require(t, "mariadbd")
 	install := tooltest.Require(t, "mariadb-install-db")
@@ -124,14 +126,14 @@ func startMariaDB(t *testing.T) *mariadb {
 	m.port = fmt.Sprint(freePort(t))
 	m.host, m.sock = "127.0.0.1", filepath.Join(dir, "mysqld.sock")
 	m.addr = net.JoinHostPort(m.host, m.port)
-	m.proc = start(t, server, "--no-defaults", "--datadir="+data, "--socket="+m.sock, "--bind-address="+m.host, "--port="+m.port,
-		"--pid-file="+filepath.Join(dir, "mysqld.pid"), "--user="+user, "--skip-log-bin", "--innodb-buffer-pool-size=32M")
+	m.proc = start(t, server, append([]string{"--no-defaults", "--datadir=" + data, "--socket=" + m.sock, "--bind-address=" + m.host, "--port=" + m.port,
+		"--pid-file=" + filepath.Join(dir, "mysqld.pid"), "--user=" + user, "--skip-log-bin", "--innodb-buffer-pool-size=32M"}, serverArgs...)...)
 	waitListening(t, m.addr)
 	return m
 }
 
 // sql runs statements as root and returns the tab-separated rows.
-func (m *mariadb) sql(t *testing.T, stmts string) string {
+func (m *mariadb) sql(t testing.TB, stmts string) string {
 	t.Helper()
 	cmd := exec.Command(m.client, "--no-defaults", "--socket="+m.sock, "-u", "root", "-N", "-B")
 	cmd.Stdin = strings.NewReader(stmts)
@@ -143,7 +145,7 @@ func (m *mariadb) sql(t *testing.T, stmts string) string {
 // seed creates the app's database and the backup user the way the stack's
 // first-boot SQL does. MariaDB has no SHOW_ROUTINE (MySQL 8's routine
 // privilege), so that one grant is left out here.
-func (m *mariadb) seed(t *testing.T) {
+func (m *mariadb) seed(t testing.TB) {
 	t.Helper()
 	var initSQL []string
 	for _, line := range strings.Split(mysql.BackupInitSQL(database, backupPassword), "\n") {
@@ -154,9 +156,16 @@ func (m *mariadb) seed(t *testing.T) {
 	m.sql(t, "CREATE DATABASE "+database+";\n"+strings.Join(initSQL, "\n"))
 }
 
+// env is the part of the backup container's environment that points the
+// scripts at this server, with Debian's MariaDB clients.
+func (m *mariadb) env(t testing.TB) []string {
+	t.Helper()
+	return []string{"MYSQL_HOST=" + m.host, "MYSQL_PORT=" + m.port, "MYSQLDUMP=" + tooltest.Require(t, "mariadb-dump"), "MYSQL=" + m.client}
+}
+
 // env is what the backup container's environment holds, pointed at
 // loopback: files for every secret, never a secret itself.
-func env(t *testing.T, dir string, extra ...string) []string {
+func env(t testing.TB, dir string, extra ...string) []string {
 	t.Helper()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
@@ -189,7 +198,7 @@ func wrongPassword(t *testing.T, environ []string) []string {
 }
 
 // runScript runs one of the project's scripts and returns its exit code and output.
-func runScript(t *testing.T, environ []string, name string, args ...string) (int, string) {
+func runScript(t testing.TB, environ []string, name string, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(script(name), args...)
 	cmd.Env = environ
@@ -201,7 +210,7 @@ func runScript(t *testing.T, environ []string, name string, args ...string) (int
 	return 0, string(out)
 }
 
-func get(t *testing.T, url string) string {
+func get(t testing.TB, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)
 	require.NoError(t, err)

@@ -16,7 +16,7 @@ import (
 )
 
 // restic runs Debian's restic with the environment's repository.
-func restic(t *testing.T, environ []string, args ...string) string {
+func restic(t testing.TB, environ []string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(tooltest.Require(t, "restic"), args...)
 	cmd.Env = environ

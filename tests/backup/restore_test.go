@@ -122,13 +122,12 @@ func samples(t *testing.T, promAddr string, at time.Time) int {
 
 func (s *datastores) env(t *testing.T, dir string, extra ...string) []string {
 	host, port, _ := strings.Cut(s.redisAddr, ":")
-	return env(t, dir, append([]string{
-		"MYSQL_HOST=" + s.db.host, "MYSQL_PORT=" + s.db.port, "MYSQLDUMP=" + tooltest.Require(t, "mariadb-dump"), "MYSQL=" + s.db.client,
-		"REDIS_HOST=" + host, "REDIS_PORT=" + port, "REDIS_DATA=" + s.redisData,
-		"GRAFANA_DB=" + s.grafanaDB,
-		"PROMETHEUS_URL=http://" + s.promAddr, "PROMETHEUS_DATA=" + s.promData,
-		"BACKUP_PUSHGATEWAY=http://" + s.pushgateway,
-	}, extra...)...)
+	return env(t, dir, append(append(s.db.env(t),
+		"REDIS_HOST="+host, "REDIS_PORT="+port, "REDIS_DATA="+s.redisData,
+		"GRAFANA_DB="+s.grafanaDB,
+		"PROMETHEUS_URL=http://"+s.promAddr, "PROMETHEUS_DATA="+s.promData,
+		"BACKUP_PUSHGATEWAY=http://"+s.pushgateway,
+	), extra...)...)
 }
 
 // pushed is the Pushgateway's view of the backup metrics, one line each.

@@ -24,4 +24,8 @@ if [ "$want" != "$have" ]; then
   umask 077
   printf '%s\n' "$want" > "$stamp"
 fi
+# publicStatus: share the status dashboard once Grafana answers.
+if [ -n "${JIUCOM_PUBLIC_DASHBOARD:-}" ]; then
+  sh "$(dirname "$0")/share-status.sh" &
+fi
 exec "$@"

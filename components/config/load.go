@@ -55,6 +55,8 @@ func Parse(in Input, catalog Catalog) (*Stack, error) {
 	s.RetainData = parseRetain(in.Values, &ps)
 	s.Secrets = parseSecrets(in, s.Edge.Mode, &ps)
 	s.Monitoring = parseMonitoring(in, &ps)
+	s.Grafana = parseGrafana(in, s.Monitoring.Alerting.Email, &ps)
+	s.PublicStatus = parsePublicStatus(in, &ps)
 	s.Gateway = parseGateway(raw.gateway, &ps)
 	s.Redis = parseRedis(raw.redis, &ps)
 	s.Extras = parseExtraServices(raw.extras, s, &ps)

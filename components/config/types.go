@@ -33,6 +33,9 @@ type Stack struct {
 	Redis   RedisSettings
 	Extras  []ExtraService
 	Backup  Backup
+	Grafana GrafanaSettings
+	// PublicStatus shares the status dashboard with anyone (grafana.go).
+	PublicStatus PublicStatus
 }
 
 // Host is a docker engine that runs one or more roles.

@@ -19,6 +19,7 @@ var definitions = []func() board{
 	datastoresDashboard,
 	edgeDashboard,
 	backupsDashboard,
+	statusDashboard,
 }
 
 // Files returns the provisioned dashboard JSON documents keyed by file name

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/jiucom/jiucom-infra/components/grafana"
 )
 
 // provisioned is the part of the generated JSON these tests read.
@@ -23,6 +25,7 @@ type provisioned struct {
 		GridPos struct{ X, Y, W int } `json:"gridPos"`
 		Targets []struct {
 			Expr       string `json:"expr"`
+			Legend     string `json:"legendFormat"`
 			Datasource struct {
 				UID string `json:"uid"`
 			} `json:"datasource"`
@@ -71,6 +74,10 @@ func TestMainDashboardMatchesTheManual(t *testing.T) {
 
 func TestEveryPanelQueriesTheDatasourceVariable(t *testing.T) {
 	for name, d := range decodeAll(t) {
+		want := "${datasource}"
+		if name == StatusUID+".json" {
+			want = grafana.PrometheusUID // public dashboards take no variable
+		}
 		ids := map[int]bool{}
 		for _, p := range d.Panels {
 			require.False(t, ids[p.ID], "%s: duplicate panel id %d", name, p.ID)
@@ -79,10 +86,10 @@ func TestEveryPanelQueriesTheDatasourceVariable(t *testing.T) {
 				continue
 			}
 			require.NotEmpty(t, p.Targets, "%s: panel %q has no query", name, p.Title)
-			require.Equal(t, "${datasource}", p.Datasource.UID, "%s: %s", name, p.Title)
+			require.Equal(t, want, p.Datasource.UID, "%s: %s", name, p.Title)
 			for _, target := range p.Targets {
 				require.NotEmpty(t, strings.TrimSpace(target.Expr), "%s: %s", name, p.Title)
-				require.Equal(t, "${datasource}", target.Datasource.UID, "%s: %s", name, p.Title)
+				require.Equal(t, want, target.Datasource.UID, "%s: %s", name, p.Title)
 			}
 		}
 	}
@@ -95,6 +102,9 @@ var reference = regexp.MustCompile(`\$\{?(\w+)\}?`)
 
 func TestEveryVariableUsedIsDefined(t *testing.T) {
 	for name, d := range decodeAll(t) {
+		if name == StatusUID+".json" {
+			continue // TestStatusDashboardIsFitToShare: it has none
+		}
 		defined := map[string]string{}
 		for _, v := range d.Templating.List {
 			defined[v.Name] = v.Type
@@ -134,4 +144,26 @@ func TestPanelsFillEachGridLine(t *testing.T) {
 			require.Equal(t, gridWidth, w, "%s: line at y=%d", name, y)
 		}
 	}
+}
+
+// The public status dashboard works as a Grafana public dashboard (no
+// variables of any kind) and shows only the API's aggregates: no query
+// reaches another job, and no legend names a host or replica.
+func TestStatusDashboardIsFitToShare(t *testing.T) {
+	d := decodeAll(t)[StatusUID+".json"]
+	require.Equal(t, StatusUID, d.UID)
+	require.Empty(t, d.Templating.List, "public dashboards do not support variables")
+	queries := 0
+	for _, p := range d.Panels {
+		for _, target := range p.Targets {
+			queries++
+			require.NotContains(t, target.Expr, "$", p.Title)
+			require.Regexp(t, `^(\(|clamp_max\()?sum\(`, target.Expr, "%s: an aggregate", p.Title)
+			for _, m := range regexp.MustCompile(`\{[^}]*\}`).FindAllString(target.Expr, -1) {
+				require.Equal(t, `{job="jiucom-api"}`, m, "%s: only the API's own series", p.Title)
+			}
+			require.NotContains(t, target.Legend, "{{", "%s: a fixed legend", p.Title)
+		}
+	}
+	require.GreaterOrEqual(t, queries, 4, "up, rate, latency and errors")
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+
+	"github.com/jiucom/jiucom-infra/components/grafana"
 )
 
 // gridWidth is Grafana's fixed dashboard width in grid units.
@@ -52,6 +54,9 @@ type board struct {
 	refresh                 string
 	variables               []cog.Builder[dashboard.VariableModel]
 	rows                    []row
+	// public boards are shared without login: Grafana's public dashboards
+	// take no variables, so their panels name the provisioned Prometheus.
+	public bool
 }
 
 // prometheusSource points every panel and query at the datasource variable,
@@ -61,8 +66,18 @@ var prometheusSource = common.DataSourceRef{
 	Uid:  cog.ToPtr("${" + datasourceVariable + "}"),
 }
 
+// provisionedPrometheus is the datasource Grafana provisions, by its uid.
+var provisionedPrometheus = common.DataSourceRef{
+	Type: cog.ToPtr("prometheus"),
+	Uid:  cog.ToPtr(grafana.PrometheusUID),
+}
+
 // builder turns a board into the SDK's dashboard builder.
 func (b board) builder() *dashboard.DashboardBuilder {
+	source := prometheusSource
+	if b.public {
+		source = provisionedPrometheus
+	}
 	refresh := b.refresh
 	if refresh == "" {
 		refresh = "30s"
@@ -84,7 +99,7 @@ func (b board) builder() *dashboard.DashboardBuilder {
 		widths := lineWidths(r.panels)
 		for i, p := range r.panels {
 			id++
-			out = out.WithPanel(p.build(id, widths[i]))
+			out = out.WithPanel(p.build(id, widths[i], source))
 		}
 	}
 	return out
@@ -127,12 +142,12 @@ type panelBuilder[T any] interface {
 	Thresholds(cog.Builder[dashboard.ThresholdsConfig]) T
 }
 
-func configure[T panelBuilder[T]](b T, p panel, id, width, height uint32) T {
+func configure[T panelBuilder[T]](b T, p panel, source common.DataSourceRef, id, width, height uint32) T {
 	b.Id(id)
 	b.Title(p.title)
 	b.Description(p.help)
 	b.Unit(p.unit)
-	b.Datasource(prometheusSource)
+	b.Datasource(source)
 	b.Span(width)
 	b.Height(height)
 	if len(p.steps) > 0 {
@@ -142,7 +157,7 @@ func configure[T panelBuilder[T]](b T, p panel, id, width, height uint32) T {
 	}
 	for i, q := range p.queries {
 		b.WithTarget(prometheus.NewDataqueryBuilder().
-			Datasource(prometheusSource).
+			Datasource(source).
 			RefId(string(rune('A' + i))).
 			Expr(q.expr).
 			LegendFormat(q.legend))
@@ -150,13 +165,13 @@ func configure[T panelBuilder[T]](b T, p panel, id, width, height uint32) T {
 	return b
 }
 
-func (p panel) build(id, width uint32) cog.Builder[dashboard.Panel] {
+func (p panel) build(id, width uint32, source common.DataSourceRef) cog.Builder[dashboard.Panel] {
 	if p.kind == single {
-		return configure(stat.NewPanelBuilder(), p, id, width, 4).
+		return configure(stat.NewPanelBuilder(), p, source, id, width, 4).
 			ColorMode(common.BigValueColorModeBackground).
 			GraphMode(common.BigValueGraphModeArea)
 	}
-	return configure(timeseries.NewPanelBuilder(), p, id, width, 8).
+	return configure(timeseries.NewPanelBuilder(), p, source, id, width, 8).
 		FillOpacity(10).
 		Legend(common.NewVizLegendOptionsBuilder().
 			DisplayMode(common.LegendDisplayModeList).

@@ -40,6 +40,9 @@ type Args struct {
 	AccessLog string
 	// Listen defaults to DefaultListen; tests move it to loopback ports.
 	Listen Listen
+	// PublicStatus is the access token of the Grafana public dashboard
+	// /status/ leads to; empty for none (publicStatus.enabled false).
+	PublicStatus string
 }
 
 // Extra is an extra service routed by path prefix or by host name.
@@ -65,7 +68,11 @@ type Listen struct {
 // DefaultListen is the container's :80 and :443.
 var DefaultListen = Listen{HTTP: "80", HTTPS: "443"}
 
-var upstreamName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var (
+	upstreamName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	// accessToken is Grafana's public dashboard token (a UUID's hex).
+	accessToken = regexp.MustCompile(`^[0-9a-f]{32}$`)
+)
 
 // Validate reports every bad argument at once.
 func Validate(a Args) error {
@@ -97,6 +104,9 @@ func Validate(a Args) error {
 	}
 	if a.HTTPSOnly && a.TLS == nil {
 		errs = append(errs, errors.New("HTTPS only needs TLS"))
+	}
+	if a.PublicStatus != "" && !accessToken.MatchString(a.PublicStatus) {
+		errs = append(errs, fmt.Errorf("public status token %q is not 32 hex digits", a.PublicStatus))
 	}
 	if a.Syslog != "" {
 		errs = append(errs, checkAddr(a.Syslog))

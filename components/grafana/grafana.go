@@ -18,6 +18,8 @@ import (
 const (
 	AdminPasswordPath = "/run/secrets/grafana-admin-password"
 	StartScriptPath   = "/etc/grafana/jiucom/start.sh"
+	ShareScriptPath   = "/etc/grafana/jiucom/share-status.sh"
+	SMTPPasswordPath  = "/run/secrets/grafana-smtp-password"
 	DatasourcesPath   = "/etc/grafana/provisioning/datasources/jiucom.yaml"
 	ProviderPath      = "/etc/grafana/provisioning/dashboards/jiucom.yaml"
 	DashboardsDir     = "/etc/grafana/dashboards/jiucom"
@@ -75,7 +77,39 @@ func Env() map[string]string {
 		"GF_SERVER_SERVE_FROM_SUB_PATH":    "true",
 		"GF_ANALYTICS_REPORTING_ENABLED":   "false",
 		"GF_ANALYTICS_CHECK_FOR_UPDATES":   "false",
+		// Nothing is shared without login unless publicStatus says so
+		// (PublicStatusEnv): not even by hand from the UI.
+		"GF_PUBLIC_DASHBOARDS_ENABLED": "false",
 	}
+}
+
+// PublicStatusEnv shares one dashboard publicly with the given access
+// token: the start wrapper runs share-status.sh once Grafana answers.
+func PublicStatusEnv(dashboardUID, token string) map[string]string {
+	return map[string]string{
+		"GF_PUBLIC_DASHBOARDS_ENABLED": "true",
+		"JIUCOM_PUBLIC_DASHBOARD":      dashboardUID + ":" + token,
+	}
+}
+
+// SMTP is Grafana's mail relay: host:port, sender and login.
+type SMTP struct{ Host, From, User string }
+
+// MailEnv turns Grafana's mail on (alert notifications, invitations,
+// password resets). With a user, the password is the file at
+// SMTPPasswordPath, read by Grafana's __FILE convention.
+func MailEnv(s SMTP) map[string]string {
+	env := map[string]string{
+		"GF_SMTP_ENABLED":      "true",
+		"GF_SMTP_HOST":         s.Host,
+		"GF_SMTP_FROM_ADDRESS": s.From,
+		"GF_SMTP_FROM_NAME":    "JIUCOM Grafana",
+	}
+	if s.User != "" {
+		env["GF_SMTP_USER"] = s.User
+		env["GF_SMTP_PASSWORD__FILE"] = SMTPPasswordPath
+	}
+	return env
 }
 
 // Entrypoint runs the password wrapper, then the image's entrypoint.
@@ -136,15 +170,17 @@ func Files(a Args) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grafana: dashboard provider: %w", err)
 	}
-	start, err := assets.Grafana.ReadFile("grafana/start.sh")
-	if err != nil {
-		return nil, fmt.Errorf("grafana: %w", err)
-	}
 	files := map[string]string{
 		DatasourcesPath: string(ds),
 		ProviderPath:    string(prov),
-		StartScriptPath: string(start),
 		placeholder:     "provisioned by jiucom-infra; dashboards are the *.json files here\n",
+	}
+	for target, script := range map[string]string{StartScriptPath: "grafana/start.sh", ShareScriptPath: "grafana/share-status.sh"} {
+		content, err := assets.Grafana.ReadFile(script)
+		if err != nil {
+			return nil, fmt.Errorf("grafana: %w", err)
+		}
+		files[target] = string(content)
 	}
 	for name, content := range a.Dashboards {
 		files[DashboardsDir+"/"+name] = string(content)

@@ -115,6 +115,9 @@ func (e *Env) gatewayArgs(in Instance, cert homenginx.Certificate) gatewayconf.A
 		a.HTTPSOnly = true
 		a.ACMEWebroot = gatewayCertPaths.ACMEWebroot
 	}
+	if e.Cfg.PublicStatus.Enabled {
+		a.PublicStatus = e.Cfg.PublicStatus.AccessToken
+	}
 	for _, r := range e.Records {
 		if r.Route != nil {
 			a.Extras = append(a.Extras, gatewayconf.Extra{Name: r.Name, Addr: e.Endpoint(in.Role, r.Name), Path: r.Route.Path, Host: r.Route.Host})

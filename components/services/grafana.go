@@ -43,7 +43,17 @@ var grafana = Record{
 		// The password file is the only secret upload; when it changes the
 		// container is replaced and the start wrapper applies the new password.
 		files := append(plainFiles(provisioned), container.File{Path: gf.AdminPasswordPath, Content: e.Cfg.Secrets.GrafanaAdminPassword})
-		return container.Spec{Entrypoint: gf.Entrypoint(), Env: gf.Env(), Files: files}, nil
+		env := gf.Env()
+		if s := e.Cfg.Grafana.SMTP; s != nil {
+			maps.Copy(env, gf.MailEnv(gf.SMTP{Host: s.Host, From: s.From, User: s.User}))
+			if s.User != "" {
+				files = append(files, container.File{Path: gf.SMTPPasswordPath, Content: s.Password})
+			}
+		}
+		if p := e.Cfg.PublicStatus; p.Enabled {
+			maps.Copy(env, gf.PublicStatusEnv(dashboards.StatusUID, p.AccessToken))
+		}
+		return container.Spec{Entrypoint: gf.Entrypoint(), Env: env, Files: files}, nil
 	},
 }
 

@@ -121,7 +121,7 @@ func TestGatewayOnRealNginx(t *testing.T) {
 
 	t.Run("routes", func(t *testing.T) {
 		routes := map[string][]string{
-			"/grafana/d/jiucom-main":  {"grafana"},
+			"/grafana/login":          {"grafana"},
 			"/zipkin/":                {"zipkin"},
 			"/jenkins/job/x":          {"jenkins"},
 			"/api/v1/actuator/health": {"app-1", "app-2", "app-3"},

@@ -32,6 +32,7 @@ var TestSecrets = map[string]string{
 	config.KeySMTPPassword:          "test-smtp-Secret-8",
 	config.KeyResticPassword:        "test-restic-Secret-9",
 	config.KeyMySQLBackupPassword:   "test-backup-Secret-10",
+	config.KeyGrafanaSMTPPassword:   "test-grafana-smtp-Secret-11",
 }
 
 // StackInput reads Pulumi.<stack>.yaml over the defaults Pulumi.yaml

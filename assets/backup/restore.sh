@@ -6,10 +6,9 @@
 # repository password and the snapshot are checked first; the data is
 # restored into RESTORE_STAGING and verified there; only then is the live
 # data touched:
-#   mysql       loaded into MYSQL_DATABASE (or restore_scratch with --to
-#               scratch) with the login in MYSQL_RESTORE_DEFAULTS_FILE;
-#               --print writes the verified dump to stdout instead, for a
-#               client that holds the credentials (make restore).
+#   mysql       --print only: the verified dump on stdout, for the mysql
+#               container's own root client to load (make restore); this
+#               container holds no login that could write the database
 #   redis       dump.rdb into REDIS_DATA, and as the base of a fresh AOF
 #   grafana     grafana.db over GRAFANA_DB
 #   prometheus  the TSDB snapshot as PROMETHEUS_DATA's contents
@@ -21,11 +20,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-MYSQL="${MYSQL:-mysql}"
 REDIS_CHECK_RDB="${REDIS_CHECK_RDB:-redis-check-rdb}"
 SQLITE3="${SQLITE3:-sqlite3}"
 STAGING="${RESTORE_STAGING:-/tmp/restore}"
-SCRATCH_DB=restore_scratch
 
 die() { log "restore: $*"; exit 1; }
 
@@ -43,6 +40,7 @@ case "${3:-}${4:-}" in
 esac
 case "$service" in */* | .*) die "no such service $service" ;; esac
 [ "$mode" != print ] || [ "$service" = mysql ] || die "--print is for mysql only"
+[ "$mode" = print ] || [ "$service" != mysql ] || die "mysql is loaded by its own container: make restore SERVICE=mysql, or --print into its client"
 
 case "$(repo_state)" in
   ok) ;;
@@ -87,19 +85,12 @@ if [ "$mode" = print ]; then
   cat "$stage/mysql.sql"
   exit 0
 fi
-if [ "$mode" = scratch ] && [ "$service" != mysql ]; then
+if [ "$mode" = scratch ]; then
   log "verified; the $service data is in $stage"
   exit 0
 fi
 
 case "$service" in
-  mysql)
-    db=$MYSQL_DATABASE
-    [ "$mode" = live ] || db=$SCRATCH_DB
-    client=("$MYSQL" --defaults-extra-file="$MYSQL_RESTORE_DEFAULTS_FILE" -h "$MYSQL_HOST" -P "${MYSQL_PORT:-3306}" --protocol=tcp)
-    "${client[@]}" -e "CREATE DATABASE IF NOT EXISTS \`$db\`" || die "cannot create $db"
-    "${client[@]}" "$db" <"$stage/mysql.sql" || die "loading the dump into $db failed"
-    log "mysql: snapshot $id loaded into $db" ;;
   redis)
     # With appendonly yes Redis loads only its AOF, so the RDB also becomes
     # the base of a new multi-part AOF (Redis 7's manifest); with rdb

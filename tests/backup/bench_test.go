@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -96,19 +95,7 @@ func plainDumpRestore(b *testing.B, db *mariadb, environ []string, target string
 	dump := exec.Command(lookup(environ, "MYSQLDUMP"), "--defaults-extra-file="+lookup(environ, "MYSQL_DEFAULTS_FILE"),
 		"-h", db.host, "-P", db.port, "--protocol=tcp",
 		"--single-transaction", "--routines", "--triggers", "--events", "--no-tablespaces", database)
-	load := exec.Command(db.client, "--defaults-extra-file="+lookup(environ, "MYSQL_RESTORE_DEFAULTS_FILE"),
-		"-h", db.host, "-P", db.port, "--protocol=tcp", target)
-	var dumpErr, loadErr bytes.Buffer
-	dump.Stderr, load.Stderr = &dumpErr, &loadErr
-	pipe, err := dump.StdoutPipe()
-	require.NoError(b, err)
-	load.Stdin = pipe
-	require.NoError(b, dump.Start())
-	// The load reads the pipe to its end before the dump is waited for,
-	// since Wait closes it.
-	loadRun := load.Run()
-	require.NoError(b, dump.Wait(), "%s", dumpErr.String())
-	require.NoError(b, loadRun, "%s", loadErr.String())
+	pipeInto(b, dump, db.root(target))
 }
 
 // timed runs f with the benchmark's timer on and returns how long it took.
@@ -123,7 +110,7 @@ func timed(b *testing.B, f func()) time.Duration {
 // BenchmarkMySQLDumpRestore measures MySQL's round trip through the
 // project's scripts (backup.sh: mysqldump to a file, its check, restic
 // backup and retention; restore.sh: restic restore into staging, its check,
-// the load into the live database) against a plain mysqldump | mysql of the
+// root's client loading the dump it prints, as make restore does) against a plain mysqldump | mysql of the
 // same data in the same run, on a generated database of BACKUP_BENCH_MB
 // megabytes (default 200). Both are reported in MB of that database per
 // second, with ratio = project / baseline. Run it once:
@@ -160,8 +147,7 @@ func BenchmarkMySQLDumpRestore(b *testing.B) {
 		// brought every row back, not what was there before.
 		db.sql(b, "USE "+database+"; DROP TABLE members, parts")
 		restore += timed(b, func() {
-			code, out := runScript(b, environ, "restore.sh", "mysql", "latest")
-			require.Equal(b, 0, code, out)
+			db.loadDump(b, environ, database)
 		})
 		require.Equal(b, want, rowCounts(b, db, database), "the project's restore")
 

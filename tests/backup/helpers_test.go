@@ -4,6 +4,7 @@
 package backup
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -160,7 +161,37 @@ func (m *mariadb) seed(t testing.TB) {
 // scripts at this server, with Debian's MariaDB clients.
 func (m *mariadb) env(t testing.TB) []string {
 	t.Helper()
-	return []string{"MYSQL_HOST=" + m.host, "MYSQL_PORT=" + m.port, "MYSQLDUMP=" + tooltest.Require(t, "mariadb-dump"), "MYSQL=" + m.client}
+	return []string{"MYSQL_HOST=" + m.host, "MYSQL_PORT=" + m.port, "MYSQLDUMP=" + tooltest.Require(t, "mariadb-dump")}
+}
+
+// root is the mysql client logged in as root, into database db.
+func (m *mariadb) root(db string) *exec.Cmd {
+	return exec.Command(m.client, "--no-defaults", "--socket="+m.sock, "-u", "root", db)
+}
+
+// loadDump loads the latest mysql snapshot into db the way make restore
+// does: restore.sh verifies and prints the dump, root's client loads it.
+func (m *mariadb) loadDump(t testing.TB, environ []string, db string) {
+	t.Helper()
+	print := exec.Command(script("restore.sh"), "mysql", "latest", "--print")
+	print.Env = environ
+	pipeInto(t, print, m.root(db))
+}
+
+// pipeInto runs from | to and requires both to succeed.
+func pipeInto(t testing.TB, from, to *exec.Cmd) {
+	t.Helper()
+	var fromErr, toErr bytes.Buffer
+	from.Stderr, to.Stderr = &fromErr, &toErr
+	pipe, err := from.StdoutPipe()
+	require.NoError(t, err)
+	to.Stdin = pipe
+	require.NoError(t, from.Start())
+	// to reads the pipe to its end before from is waited for, since Wait
+	// closes it.
+	toRun := to.Run()
+	require.NoError(t, from.Wait(), "%s", fromErr.String())
+	require.NoError(t, toRun, "%s", toErr.String())
 }
 
 // env is what the backup container's environment holds, pointed at
@@ -183,7 +214,6 @@ func env(t testing.TB, dir string, extra ...string) []string {
 		"RESTORE_STAGING=" + filepath.Join(dir, "staging"),
 		"MYSQL_DATABASE=" + database,
 		"MYSQL_DEFAULTS_FILE=" + write("backup.cnf", mysql.ClientConfig(mysql.BackupUser, backupPassword, "")),
-		"MYSQL_RESTORE_DEFAULTS_FILE=" + write("root.cnf", "[client]\nuser=root\nprotocol=tcp\n"),
 		"REDIS_PASSWORD_FILE=" + write("redis-password", redisPassword),
 	}
 	return append(base, extra...)

@@ -100,7 +100,7 @@ func TestWrongRepositoryPasswordChangesNothing(t *testing.T) {
 	code, out = runScript(t, environ, "restore.sh", "grafana", "deadbeef")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "snapshot deadbeef not found for service grafana")
-	code, out = runScript(t, environ, "restore.sh", "mysql", "latest")
+	code, out = runScript(t, environ, "restore.sh", "mysql", "latest", "--print")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "snapshot latest not found for service mysql")
 	assert.Equal(t, "JIUCOM overview\nadded after the backup", s.sqliteDo(t, s.grafanaDB, "SELECT title FROM dashboard ORDER BY id"))

@@ -181,7 +181,8 @@ func TestBackupThenRestoreBringsEveryServiceBack(t *testing.T) {
 	require.NoError(t, os.Mkdir(s.promData, 0o755))
 
 	// Restore each the way make restore does: file services while stopped.
-	for _, svc := range []string{"mysql", "redis", "grafana", "prometheus"} {
+	s.db.loadDump(t, environ, database)
+	for _, svc := range []string{"redis", "grafana", "prometheus"} {
 		code, out := runScript(t, environ, "restore.sh", svc, "latest")
 		require.Equal(t, 0, code, "%s: %s", svc, out)
 	}

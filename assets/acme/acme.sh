@@ -210,6 +210,14 @@ once)
   metrics 1
   ;;
 loop)
+  # The container's PID 1: sh ignores SIGTERM without a trap, and a trap
+  # runs only once the foreground command ends, so the sleeps are waited
+  # for in the background; `docker stop` then ends the loop at once.
+  trap 'exit 143' TERM INT
+  pause() {
+    sleep "$1" &
+    wait $!
+  }
   placeholder
   # nginx starts only once the placeholder is there (the container's
   # healthcheck gates it), and a first run before it serves the webroot
@@ -222,14 +230,14 @@ loop)
       log "nginx did not answer a reload; trying anyway"
       break
     fi
-    sleep 5
+    pause 5
   done
   while :; do
     # Each pass is its own process, so set -e and the failure trap apply.
     if sh "$0" once; then
-      sleep "${ACME_INTERVAL:-43200}"
+      pause "${ACME_INTERVAL:-43200}"
     else
-      sleep "${ACME_RETRY_INTERVAL:-3600}"
+      pause "${ACME_RETRY_INTERVAL:-3600}"
     fi
   done
   ;;

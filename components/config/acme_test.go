@@ -1,22 +1,15 @@
 package config_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
-	"math/big"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	. "github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/services"
+	"github.com/jiucom/jiucom-infra/tests/harness"
 )
 
 // acmeOff is for tests of the user's own certificate files, which the ACME
@@ -47,7 +40,7 @@ func TestACMEDefaultsFollowTheEdge(t *testing.T) {
 
 func TestACMESettingsParse(t *testing.T) {
 	in := validInput()
-	bundle := testCABundle(t)
+	bundle := harness.CABundle(t)
 	raw, err := json.Marshal(map[string]any{"email": "ops@example.com", "directory": "staging", "caBundle": bundle})
 	require.NoError(t, err)
 	set(KeyACME, string(raw))(in)
@@ -94,15 +87,4 @@ func TestACMEConflictsAreReportedTogether(t *testing.T) {
 	requireProblemAt(t, in, "tls.certDir")
 	requireProblemAt(t, in, "tls.certificate")
 	requireProblemAt(t, in, "tls.key")
-}
-
-func testCABundle(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }

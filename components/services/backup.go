@@ -110,11 +110,12 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 	}, nil
 }
 
-// dataServicesOn are the services with a data volume on a host's engine.
+// dataServicesOn are the services with a data volume on a host's engine:
+// placed there, or (the ACME client) beside a home nginx there.
 func (e *Env) dataServicesOn(role config.Role) []string {
 	var out []string
 	for _, service := range e.DataServices() {
-		if e.Cfg.SameEngine(role, e.Cfg.Placement[service]) {
+		if e.Record(service).BesideHome && e.acmeOn(role) || e.Cfg.SameEngine(role, e.Cfg.Placement[service]) {
 			out = append(out, service)
 		}
 	}

@@ -11,11 +11,20 @@ import (
 )
 
 // run registers a record's containers: once per engine for an agent (or
-// per engine with data, for the backup), else
+// per engine with data, for the backup), once beside each home nginx whose
+// certificate is ACME's (the ACME client), else
 // every replica where placement puts it. A record without a Spec (the
 // edge) is registered by Deploy itself.
 func run(env *services.Env, r services.Record) error {
 	if r.Spec == nil || (r.When != nil && !r.When(env.Cfg)) {
+		return nil
+	}
+	if r.BesideHome {
+		for _, in := range env.ACMEClients() {
+			if _, err := start(env, r, in, nil); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	if r.PerHost || r.DataHosts {

@@ -11,10 +11,11 @@ import (
 )
 
 // The service host's optional shapes pass the pack too: TLS from certbot's
-// directory and extra services added by config.
+// directory (the ACME client off) and extra services added by config.
 func TestServiceHostOptionsPassEveryPolicy(t *testing.T) {
 	in, err := harness.StackInput("prod")
 	require.NoError(t, err)
+	in.Values[config.KeyACME] = `{"enabled": false}`
 	in.Values[config.KeyGateway] = `{"tls": {"certificate": "/etc/letsencrypt/live/api.jiucom.example/fullchain.pem",
 	  "key": "/etc/letsencrypt/live/api.jiucom.example/privkey.pem"}}`
 	in.Values[config.KeyExtraServices] = `[{"name": "jenkins", "image": "jenkins/jenkins:2.479.2-lts", "port": 8080, "path": "/jenkins/",

@@ -2,6 +2,7 @@ package services
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,12 +111,12 @@ func (e *Env) acmeOn(role config.Role) bool {
 }
 
 func acmeSpec(e *Env, in Instance) (container.Spec, error) {
-	var pair acmePair
-	for _, p := range e.acmePairs() {
-		if p.client.Name == in.Name {
-			pair = p
-		}
+	pairs := e.acmePairs()
+	i := slices.IndexFunc(pairs, func(p acmePair) bool { return p.client.Name == in.Name })
+	if i < 0 {
+		return container.Spec{}, fmt.Errorf("acme: %s keeps no home nginx's certificate", in.Name)
 	}
+	pair := pairs[i]
 	a := e.Cfg.ACME
 	certName := pair.nginx.Name
 	env := map[string]string{

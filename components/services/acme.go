@@ -76,6 +76,25 @@ func (e *Env) ACMEClients() []Instance {
 	return out
 }
 
+// StartsAfter are the containers an instance waits for: those of the
+// services in its record's After, but of the ACME clients only its own,
+// so a home nginx never waits on another host's client.
+func (e *Env) StartsAfter(r Record, in Instance) []pulumi.Resource {
+	var deps []pulumi.Resource
+	for _, service := range r.After {
+		if !e.Record(service).BesideHome {
+			deps = append(deps, e.ContainersOf(service)...)
+			continue
+		}
+		for i, p := range e.acmePairs() {
+			if p.nginx.Name == in.Name && i < len(e.Running[service]) {
+				deps = append(deps, e.Running[service][i].Container)
+			}
+		}
+	}
+	return deps
+}
+
 // acmeVolumes are the volumes a pair shares: the certificates and the
 // reload handshake, named after the client.
 func acmeVolumes(client Instance) (certs, reloads string) {

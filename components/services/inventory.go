@@ -37,7 +37,7 @@ func Catalog() config.Catalog {
 
 // Inventory is the stack's records: the platform's and its extra services.
 // The gateway waits for every service it proxies to, and every home nginx
-// for the ACME clients (the certificate it starts with).
+// for its ACME client (the certificate it starts with; Env.StartsAfter).
 func Inventory(cfg *config.Stack) []Record {
 	records := slices.Clone(Platform)
 	for _, e := range cfg.Extras {

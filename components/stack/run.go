@@ -71,7 +71,7 @@ func start(env *services.Env, r services.Record, in services.Instance, previous 
 	}
 	host := env.HostFor(in.Role)
 	svc, err := container.NewService(env.Ctx, in.Name, &container.Args{ContainerName: in.ContainerName, Spec: spec},
-		host.On(), pulumi.DependsOn(append(env.ContainersOf(r.After...), previous...)))
+		host.On(), pulumi.DependsOn(append(env.StartsAfter(r, in), previous...)))
 	if err != nil {
 		return nil, fmt.Errorf("stack: %w", err)
 	}

@@ -9,3 +9,16 @@ import _ "embed"
 //
 //go:embed acme/acme.sh
 var ACME string
+
+// ACMEReloadRequest is the ACME container's reload command: it asks the
+// nginx container's ACMEReloadWatcher for `nginx -t` and a reload through
+// a shared directory and waits for the answer.
+//
+//go:embed acme/reload-request.sh
+var ACMEReloadRequest string
+
+// ACMEReloadWatcher runs in a home nginx container (started from the nginx
+// image's /docker-entrypoint.d) and answers ACMEReloadRequest.
+//
+//go:embed acme/reload-watcher.sh
+var ACMEReloadWatcher string

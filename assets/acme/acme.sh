@@ -9,8 +9,9 @@
 #                              for ACME_NAMES over HTTP-01 (webroot), deploy it
 #                              behind an nginx -t gate, write the metrics;
 #                              extra arguments go to certbot (--force-renewal)
-#   acme.sh loop               placeholder, then `once` every ACME_INTERVAL
-#                              (sooner after a failure): the container's command
+#   acme.sh loop               placeholder, wait for nginx to answer a reload,
+#                              then `once` every ACME_INTERVAL (sooner after
+#                              a failure): the container's command
 #
 # Environment (defaults in brackets):
 #   ACME_CERT_NAME       stable certbot --cert-name, deploy subdirectory and
@@ -209,13 +210,34 @@ once)
   metrics 1
   ;;
 loop)
+  # The container's PID 1: sh ignores SIGTERM without a trap, and a trap
+  # runs only once the foreground command ends, so the sleeps are waited
+  # for in the background; `docker stop` then ends the loop at once.
+  trap 'exit 143' TERM INT
+  pause() {
+    sleep "$1" &
+    wait $!
+  }
   placeholder
+  # nginx starts only once the placeholder is there (the container's
+  # healthcheck gates it), and a first run before it serves the webroot
+  # would fail and wait a retry interval: wait until nginx answers a
+  # reload, for a few minutes at most.
+  tries=0
+  until sh -c "${ACME_RELOAD_COMMAND:?set ACME_RELOAD_COMMAND (nginx -t and reload)}" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 12 ]; then
+      log "nginx did not answer a reload; trying anyway"
+      break
+    fi
+    pause 5
+  done
   while :; do
     # Each pass is its own process, so set -e and the failure trap apply.
     if sh "$0" once; then
-      sleep "${ACME_INTERVAL:-43200}"
+      pause "${ACME_INTERVAL:-43200}"
     else
-      sleep "${ACME_RETRY_INTERVAL:-3600}"
+      pause "${ACME_RETRY_INTERVAL:-3600}"
     fi
   done
   ;;

@@ -56,10 +56,21 @@ backup_now() {
   while IFS=$'\x1f' read -r endpoint container; do
     echo "backup: running $container on ${endpoint:-the local engine}"
     on "$endpoint" exec "$container" "$scripts/backup.sh" || { failed=1; echo "backup: $container FAILED (its log is above)" >&2; }
-  done < <(jq -r '[.[] | [.docker, .backup] | join("\u001f")] | unique[]' <<<"$targets")
+  done < <(jq -r '[.[][] | [.docker, .backup] | join("\u001f")] | unique[]' <<<"$targets")
   [ "$failed" = 0 ] || die "at least one backup failed"
   echo "backup: done"
 }
+
+# Every engine's service containers are started again however the restore
+# ends (a global: the trap runs after restore's locals are gone).
+stopped=()
+start_stopped() {
+  local entry
+  for entry in "${stopped[@]}"; do
+    on "${entry%%$'\x1f'*}" start "${entry#*$'\x1f'}" >/dev/null && echo "backup: ${entry#*$'\x1f'} started"
+  done
+}
+trap start_stopped EXIT
 
 restore() {
   [ $# -ge 2 ] || die "$usage"
@@ -71,38 +82,47 @@ restore() {
   esac
   jq -e --arg s "$service" 'has($s)' <<<"$targets" >/dev/null ||
     die "$service is not backed up in $stack (backed up: $(jq -r 'keys | join(", ")' <<<"$targets"))"
-  local endpoint backup container
-  IFS=$'\x1f' read -r endpoint backup container < <(jq -r --arg s "$service" '.[$s] | [.docker, .backup, .container] | join("\u001f")' <<<"$targets")
+  # One line per engine holding the service: endpoint, backup container,
+  # the service's containers there.
+  local engines endpoint backup containers container
+  engines=$(jq -r --arg s "$service" '.[$s][] | [.docker, .backup, (.containers | join(" "))] | join("\u001f")' <<<"$targets")
 
   if [ "$service" = mysql ]; then
     local db=jiucom
     [ -z "$scratch" ] || db=restore_scratch
+    IFS=$'\x1f' read -r endpoint backup containers <<<"$engines"
     # restore.sh prints the dump only once it is verified, so a refusal
     # loads nothing; pipefail makes its exit status this command's. The
     # inner script expands in the mysql container, where the secret is.
     # shellcheck disable=SC2016
     on "$endpoint" exec "$backup" "$scripts/restore.sh" mysql "$snapshot" --print |
-      on "$endpoint" exec -i "$container" sh -c 'export MYSQL_PWD="$(cat /run/secrets/mysql-root-password)"
+      on "$endpoint" exec -i "$containers" sh -c 'export MYSQL_PWD="$(cat /run/secrets/mysql-root-password)"
         mysql -uroot -e "CREATE DATABASE IF NOT EXISTS \`$1\`" && exec mysql -uroot "$1"' sh "$db" ||
       die "mysql was not restored (the reason is above)"
     echo "backup: mysql: snapshot $snapshot loaded into $db"
     return
   fi
 
-  on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" --to scratch ||
-    die "$service was not restored and was not stopped (the reason is above)"
+  # Verified on every engine before anything stops.
+  while IFS=$'\x1f' read -r endpoint backup containers; do
+    on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" --to scratch </dev/null ||
+      die "$service was not restored and nothing was stopped (the reason is above)"
+  done <<<"$engines"
   if [ -n "$scratch" ]; then
-    echo "backup: $service: verified; the data is in /tmp/restore/$service in $backup"
+    echo "backup: $service: verified; the data is in /tmp/restore/$service in the backup container"
     return
   fi
-  echo "backup: $service: verified; stopping $container to restore its volume"
-  on "$endpoint" stop "$container" >/dev/null
-  # The service comes back however the restore ends (a global: the trap
-  # runs after this function's locals are gone).
-  stopped=("$endpoint" "$container")
-  trap 'on "${stopped[0]}" start "${stopped[1]}" >/dev/null && echo "backup: ${stopped[1]} started"' EXIT
-  on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" ||
-    die "$service: the restore failed (the reason is above)"
+  while IFS=$'\x1f' read -r endpoint backup containers; do
+    echo "backup: $service: verified; stopping $containers to restore its data"
+    for container in $containers; do
+      on "$endpoint" stop "$container" >/dev/null </dev/null
+      stopped+=("$endpoint"$'\x1f'"$container")
+    done
+    on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" </dev/null ||
+      die "$service: the restore failed (the reason is above)"
+    start_stopped
+    stopped=()
+  done <<<"$engines"
   echo "backup: $service: snapshot $snapshot restored"
 }
 

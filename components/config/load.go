@@ -61,6 +61,7 @@ func Parse(in Input, catalog Catalog) (*Stack, error) {
 	s.Redis = parseRedis(raw.redis, &ps)
 	s.Extras = parseExtraServices(raw.extras, s, &ps)
 	s.Backup = parseBackup(in, s, &ps)
+	s.ACME = parseACME(in, s, &ps)
 	checkOptionFileSecret(in, KeyMySQLExporterPassword, &ps)
 	checkPublishedPorts(s, &ps)
 	checkPlainText(in, &ps)
@@ -154,8 +155,9 @@ func parseSecrets(in Input, edgeMode string, ps *Problems) Secrets {
 	}
 }
 
-// envValue is user content passed to a container as is.
-var envValue = regexp.MustCompile(`^extraServices\[[0-9]+\]\.env\.`)
+// userContent is passed to a container as is: extra services' environment
+// and the ACME CA bundle (PEM, lines and all).
+var userContent = regexp.MustCompile(`^(extraServices\[[0-9]+\]\.env\.|acme\.caBundle$)`)
 
 // checkPlainText rejects control and invisible characters in every plain
 // key: names, addresses, endpoints and paths, each at its own path. Object
@@ -167,7 +169,7 @@ func checkPlainText(in Input, ps *Problems) {
 			continue
 		}
 		if t := strings.TrimSpace(text); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-			checkVisible(key, text, envValue.MatchString, ps)
+			checkVisible(key, text, userContent.MatchString, ps)
 		} else if err := validate.Visible(text); err != nil {
 			ps.addRoot(key, "retype it: pasted text often carries characters that do not show", "%v", err)
 		}

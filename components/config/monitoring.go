@@ -41,9 +41,10 @@ type EmailReceiver struct {
 	Password  pulumi.StringOutput
 }
 
-// TLS is nginx_mon's certificate. Without Certificate the stack generates a
-// self-signed one (dev); with it, CertDir is mounted read-only at the same
-// path so certbot's relative live/ → archive/ symlinks resolve.
+// TLS is nginx_mon's certificate. With ACME its ACME client keeps it;
+// without Certificate the stack generates a self-signed one (dev); with it,
+// CertDir is mounted read-only at the same path so certbot's relative
+// live/ → archive/ symlinks resolve.
 type TLS struct {
 	CertDir     string
 	Certificate string
@@ -51,10 +52,15 @@ type TLS struct {
 	// ACMEWebroot is the host directory certbot --webroot writes challenges
 	// to; nginx_mon serves it read-only on :80 (real certificates only).
 	ACMEWebroot string
+	// ACME is set when acme.enabled and the edge routes names to the host:
+	// the ACME client beside nginx keeps the certificate (acme.go).
+	ACME bool
+	// certDirSet records a certDir given by the user, which ACME refuses.
+	certDirSet bool
 }
 
 // SelfSigned reports whether nginx_mon uses a generated certificate.
-func (t TLS) SelfSigned() bool { return t.Certificate == "" }
+func (t TLS) SelfSigned() bool { return t.Certificate == "" && !t.ACME }
 
 // Monitoring keys.
 const (
@@ -155,7 +161,7 @@ func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, p
 // parseTLS reads a home nginx's certificate settings under key (tls for
 // nginx_mon, gateway.tls for the API gateway) on the role's host.
 func parseTLS(key string, host Role, rt rawTLS, ps *Problems) TLS {
-	t := TLS{Certificate: rt.Certificate, Key: rt.Key,
+	t := TLS{Certificate: rt.Certificate, Key: rt.Key, certDirSet: rt.CertDir != nil,
 		CertDir:     withDefault(ps, key+".certDir", rt.CertDir, defaultCertDir),
 		ACMEWebroot: withDefault(ps, key+".acmeWebroot", rt.ACMEWebroot, defaultWebroot)}
 	if !path.IsAbs(t.ACMEWebroot) {

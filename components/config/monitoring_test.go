@@ -21,8 +21,8 @@ func TestMonitoringDefaults(t *testing.T) {
 	assert.Equal(t, "15d", s.Monitoring.Retention, "the manual's 15 days")
 	assert.Nil(t, s.Monitoring.Alerting.Slack, "no webhook, no Slack receiver")
 	assert.Nil(t, s.Monitoring.Alerting.Email)
-	assert.True(t, s.Monitoring.TLS.SelfSigned())
-	assert.Equal(t, "/etc/letsencrypt", s.Monitoring.TLS.CertDir)
+	assert.True(t, s.Monitoring.TLS.ACME, "the ACME client keeps the certificate behind a gcp edge")
+	assert.Equal(t, "/var/www/acme", s.Monitoring.TLS.ACMEWebroot)
 }
 
 func TestMonitoringReceiversFromConfig(t *testing.T) {
@@ -30,6 +30,7 @@ func TestMonitoringReceiversFromConfig(t *testing.T) {
 	set(KeyPrometheusRetention, "4w")(in)
 	set(KeyAlerting, `{"slack": {"channel": "#jiucom-alerts"}, "email": {"to": "ops@example.com", "from": "alerts@example.com", "smarthost": "smtp.example.com:587", "username": "alerts@example.com"}}`)(in)
 	set(KeyTLS, `{"certificate": "/etc/letsencrypt/live/g.example.com/fullchain.pem", "key": "/etc/letsencrypt/live/g.example.com/privkey.pem"}`)(in)
+	acmeOff(in)
 	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	m := s.Monitoring

@@ -74,6 +74,16 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// hasUnder reports whether a problem names key or a part of it.
+func (ps Problems) hasUnder(key string) bool {
+	for _, p := range ps {
+		if under(p.Key, key) {
+			return true
+		}
+	}
+	return false
+}
+
 // Keys lists the keys named by the problems, in order; tests use it.
 func (ps Problems) Keys() []string {
 	keys := make([]string, len(ps))

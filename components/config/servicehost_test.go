@@ -18,6 +18,7 @@ func TestServiceHostSettingsParse(t *testing.T) {
 	in.Values[KeyExtraServices] = "[" + jenkins + "]"
 	in.Values[KeyGateway] = `{"tls": {"certificate": "/etc/letsencrypt/live/a/fullchain.pem", "key": "/etc/letsencrypt/live/a/privkey.pem"}}`
 	in.Values[KeyRedis] = `{"persistence": "rdb"}`
+	acmeOff(in)
 	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, RedisRDB, s.Redis.Persistence)
@@ -35,7 +36,7 @@ func TestServiceHostSettingsParse(t *testing.T) {
 	defaults, err := Parse(validInput(), services.Catalog())
 	require.NoError(t, err)
 	assert.Equal(t, RedisAOF, defaults.Redis.Persistence)
-	assert.True(t, defaults.Gateway.TLS.SelfSigned(), "a generated certificate unless one is given")
+	assert.True(t, defaults.Gateway.TLS.ACME, "the ACME client's certificate unless acme is off")
 }
 
 // extraService is a valid extra service with a JSON patch applied (a later

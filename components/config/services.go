@@ -54,7 +54,7 @@ func parsePlacement(c Catalog, raw map[string]string, hosts map[Role]Host, ps *P
 		func(key, name string, _ Role, override string) (Role, bool) {
 			switch _, known := hosts[Role(override)]; {
 			case c[name].Host == "":
-				ps.add(key, "remove it: this service runs on every host or on the edge", "%q cannot be placed", name)
+				ps.add(key, "remove it: this service runs on every host, beside each home nginx (acme) or on the edge", "%q cannot be placed", name)
 			case !known:
 				ps.add(key, "use one of the hosts: "+hostList(hosts), "unknown host %q", override)
 			default:

@@ -36,6 +36,7 @@ type Stack struct {
 	Grafana GrafanaSettings
 	// PublicStatus shares the status dashboard with anyone (grafana.go).
 	PublicStatus PublicStatus
+	ACME         ACME
 }
 
 // Host is a docker engine that runs one or more roles.

@@ -114,11 +114,12 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 	}, nil
 }
 
-// dataServicesOn are the services with a data volume on a host's engine.
+// dataServicesOn are the services with a data volume on a host's engine:
+// placed there, or (the ACME client) beside a home nginx there.
 func (e *Env) dataServicesOn(role config.Role) []string {
 	var out []string
 	for _, service := range e.DataServices() {
-		if e.Cfg.SameEngine(role, e.Cfg.Placement[service]) {
+		if e.Record(service).BesideHome && e.acmeOn(role) || e.Cfg.SameEngine(role, e.Cfg.Placement[service]) {
 			out = append(out, service)
 		}
 	}
@@ -126,31 +127,42 @@ func (e *Env) dataServicesOn(role config.Role) []string {
 }
 
 // BackupTarget is where the host-side restore (assets/backup/host.sh) finds
-// a backed-up service: the docker endpoint of its engine, the backup
+// a backed-up service on one engine: its docker endpoint, the backup
 // container there (which alone holds the repository's password) and the
-// service's own container, which a file restore stops and starts.
+// service's own containers on it, which a file restore stops and starts.
 type BackupTarget struct {
-	Engine    string `json:"engine"`
-	Docker    string `json:"docker"`
-	Backup    string `json:"backup"`
-	Container string `json:"container"`
+	Engine     string   `json:"engine"`
+	Docker     string   `json:"docker"`
+	Backup     string   `json:"backup"`
+	Containers []string `json:"containers"`
 }
 
-// BackupTargets are the backed-up services by name; none with backups off.
-func (e *Env) BackupTargets() map[string]BackupTarget {
-	out := map[string]BackupTarget{}
+// BackupTargets are the backed-up services by name, one target per engine
+// that holds the service's data (the ACME clients' is on every engine with
+// a home nginx); none with backups off.
+func (e *Env) BackupTargets() map[string][]BackupTarget {
+	out := map[string][]BackupTarget{}
 	if !e.Cfg.Backup.Enabled {
 		return out
 	}
 	for _, engine := range e.Cfg.Engines() {
 		for _, service := range e.dataServicesOn(engine.Roles[0]) {
-			out[service] = BackupTarget{
-				Engine:    engine.Name,
-				Docker:    engine.Host.Docker,
-				Backup:    AgentInstance(backup.Name, engine).ContainerName,
-				Container: e.Instances(service)[0].ContainerName,
+			t := BackupTarget{Engine: engine.Name, Docker: engine.Host.Docker, Backup: AgentInstance(backup.Name, engine).ContainerName}
+			for _, in := range e.dataInstances(service) {
+				if e.Cfg.SameEngine(in.Role, engine.Roles[0]) {
+					t.Containers = append(t.Containers, in.ContainerName)
+				}
 			}
+			out[service] = append(out[service], t)
 		}
 	}
 	return out
+}
+
+// dataInstances are a data service's containers, wherever they run.
+func (e *Env) dataInstances(service string) []Instance {
+	if e.Record(service).BesideHome {
+		return e.ACMEClients()
+	}
+	return e.Instances(service)
 }

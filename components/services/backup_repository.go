@@ -110,12 +110,13 @@ func newBackupBucket(ctx *pulumi.Context, g config.BackupGCS, retain bool) (pulu
 func (e *Env) HoldsData(engine config.Engine) bool { return len(e.dataServicesOn(engine.Roles[0])) > 0 }
 
 // VolumesOn are the data volumes to create on an engine: the placed
-// services' and, for a volume repository, the backup's.
+// services', the ACME pairs' and, for a volume repository, the backup's.
 func (e *Env) VolumesOn(engine config.Engine) []string {
 	var out []string
 	for _, service := range e.dataServicesOn(engine.Roles[0]) {
 		out = append(out, DataVolume(service))
 	}
+	out = append(out, e.acmeVolumesOn(engine)...)
 	if e.Cfg.Backup.Enabled && e.HoldsData(engine) && e.Cfg.Backup.Repository == config.BackupToVolume {
 		out = append(out, BackupRepoVolume)
 	}

@@ -34,7 +34,7 @@ var gateway = Record{
 	Port:      config.PublicHTTPS,
 	Public:    true,
 	Health:    Health{Path: "/health", Port: config.PublicHTTP, StartPeriod: 10 * time.Second},
-	Home:      &Home{ProbePath: "/health"},
+	Home:      &Home{ProbePath: "/health", TLS: func(cfg *config.Stack) config.TLS { return cfg.Gateway.TLS }},
 	Consumes:  []string{config.GatewayExporter},
 	// It also waits for every service it proxies to (Inventory adds them).
 	After: []string{config.GatewayExporter},
@@ -59,7 +59,7 @@ func gatewaySpec(e *Env, in Instance) (container.Spec, error) {
 			names = append(names, r.Route.Host)
 		}
 	}
-	cert, err := homenginx.NewCertificate(e.Ctx, config.Gateway, e.Cfg.Gateway.TLS, append(e.HomeNames(in.Role), names...), gatewayCertPaths)
+	cert, err := e.homeCertificate(in, e.Cfg.Gateway.TLS, append(e.HomeNames(in.Role), names...), gatewayCertPaths)
 	if err != nil {
 		return container.Spec{}, err
 	}

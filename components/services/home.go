@@ -5,6 +5,7 @@ import (
 
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/container"
+	"github.com/jiucom/jiucom-infra/components/homenginx"
 )
 
 // homeNginx is the record of the nginx that terminates TLS for a host's
@@ -24,6 +25,18 @@ func (e *Env) homeNginx(host config.Role) Record {
 		}
 	}
 	return first
+}
+
+// homeCertificate is a home nginx instance's certificate: its ACME
+// client's (sharing the volumes of their pair), configured or generated.
+func (e *Env) homeCertificate(in Instance, tls config.TLS, names []string, p homenginx.Paths) (homenginx.Certificate, error) {
+	var store homenginx.ACMEStore
+	for _, pair := range e.acmePairs() {
+		if pair.nginx.Name == in.Name {
+			store = e.acmeStore(pair)
+		}
+	}
+	return homenginx.NewCertificate(e.Ctx, in.Name, tls, names, p, store)
 }
 
 // HomeNames are the public names the edge routes to a host.

@@ -16,7 +16,7 @@ var Platform = []Record{
 	mysql, redis, app,
 	mysqlExporter, redisExporter, alertmanager, gatewayExporter,
 	prometheus, grafana, zipkin, blackboxExporter, pushgateway, backup,
-	nginxMon, gateway, edgeProxy,
+	acme, nginxMon, gateway, edgeProxy,
 }
 
 // Catalog is what config.Parse checks the stack's overrides against: each
@@ -28,15 +28,16 @@ func Catalog() config.Catalog {
 		if r.Port != 0 && !r.Public {
 			lan = r.lanPort()
 		}
-		// A service on every engine with data counts against each host's
-		// capacity like an agent.
-		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost || r.DataHosts, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan}
+		// A service on every engine with data, or beside each home nginx,
+		// counts against each host's capacity like an agent.
+		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost || r.DataHosts || r.BesideHome, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan}
 	}
 	return c
 }
 
 // Inventory is the stack's records: the platform's and its extra services.
-// The gateway waits for every service it proxies to.
+// The gateway waits for every service it proxies to, and every home nginx
+// for its ACME client (the certificate it starts with; Env.StartsAfter).
 func Inventory(cfg *config.Stack) []Record {
 	records := slices.Clone(Platform)
 	for _, e := range cfg.Extras {
@@ -51,6 +52,9 @@ func Inventory(cfg *config.Stack) []Record {
 	for i := range records {
 		if records[i].Name == config.Gateway {
 			records[i].After = slices.Concat(upstreams, records[i].After)
+		}
+		if records[i].Home != nil {
+			records[i].After = slices.Concat(records[i].After, []string{acme.Name})
 		}
 	}
 	return records

@@ -22,7 +22,7 @@ var nginxMon = Record{
 	Port:      config.PublicHTTPS,
 	Public:    true,
 	Health:    Health{Path: "/healthz", Port: config.PublicHTTP, StartPeriod: 10 * time.Second},
-	Home:      &Home{ProbePath: "/grafana/api/health"},
+	Home:      &Home{ProbePath: "/grafana/api/health", TLS: func(cfg *config.Stack) config.TLS { return cfg.Monitoring.TLS }},
 	Consumes:  []string{config.Grafana},
 	After:     []string{config.Grafana},
 	Spec: func(e *Env, in Instance) (container.Spec, error) {
@@ -36,7 +36,7 @@ var nginxMon = Record{
 			Grafana: e.Endpoint(in.Role, config.Grafana),
 		}
 		args.Listen.BehindEdge = e.Cfg.Edge.Mode != config.EdgeNone
-		cert, err := homenginx.NewCertificate(e.Ctx, config.NginxMon, e.Cfg.Monitoring.TLS, args.Names, homenginx.Paths{
+		cert, err := e.homeCertificate(in, e.Cfg.Monitoring.TLS, args.Names, homenginx.Paths{
 			GeneratedCert: nginxmon.GeneratedCertPath, GeneratedKey: nginxmon.GeneratedKeyPath, ACMEWebroot: nginxmon.ACMEWebroot,
 		})
 		if err != nil {

@@ -16,9 +16,14 @@ var nodeExporter = Record{
 	Port:      9100,
 	Health:    Health{Path: "/metrics", StartPeriod: 10 * time.Second},
 	Scrape:    &Scrape{Job: "node"},
-	Spec: func(_ *Env, _ Instance) (container.Spec, error) {
+	Spec: func(e *Env, in Instance) (container.Spec, error) {
+		command := []string{"--path.rootfs=/host", "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)"}
+		// The ACME clients' metrics (acme.go), on hosts that run one.
+		if e.acmeOn(in.Role) {
+			command = append(command, "--collector.textfile.directory=/host"+acmeTextfile)
+		}
 		return container.Spec{
-			Command: []string{"--path.rootfs=/host", "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)"},
+			Command: command,
 			// Host PID and a read-only view of / are what node-exporter needs
 			// to report the host rather than its own container.
 			PidMode: "host",

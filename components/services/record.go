@@ -23,6 +23,9 @@ type Record struct {
 	PerHost bool
 	// DataHosts runs it once on every engine that holds a data volume.
 	DataHosts bool
+	// BesideHome runs it once beside every home nginx whose certificate an
+	// ACME client keeps (config.TLS.ACME), on that nginx's engine.
+	BesideHome bool
 	// When, if set, says whether the stack runs it at all.
 	When      func(cfg *config.Stack) bool
 	Image     string
@@ -77,6 +80,8 @@ type Home struct {
 	// ProbePath answers 200 without a login; the blackbox probe through
 	// the edge asks for it.
 	ProbePath string
+	// TLS is its certificate's configuration.
+	TLS func(cfg *config.Stack) config.TLS
 }
 
 // Scrape is a Prometheus job. Job names are a contract with the dashboards

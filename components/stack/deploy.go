@@ -27,7 +27,7 @@ type Platform struct {
 	Teardown Teardown
 	// Backups are the backed-up services, exported as `backup` for
 	// `make restore` and `make backup-now`.
-	Backups map[string]services.BackupTarget
+	Backups map[string][]services.BackupTarget
 }
 
 // Deploy registers every resource of the stack. A VM or VPS edge only
@@ -115,9 +115,13 @@ func exports(ctx *pulumi.Context, p *Platform) {
 	ctx.Export("dataVolumes", volumes)
 	ctx.Export("teardown", pulumi.String(p.Teardown.Notice(ctx.Stack())))
 	backups := pulumi.Map{}
-	for service, b := range p.Backups {
-		backups[service] = pulumi.StringMap{"engine": pulumi.String(b.Engine), "docker": pulumi.String(b.Docker),
-			"backup": pulumi.String(b.Backup), "container": pulumi.String(b.Container)}
+	for service, targets := range p.Backups {
+		list := pulumi.Array{}
+		for _, b := range targets {
+			list = append(list, pulumi.Map{"engine": pulumi.String(b.Engine), "docker": pulumi.String(b.Docker),
+				"backup": pulumi.String(b.Backup), "containers": pulumi.ToStringArray(b.Containers)})
+		}
+		backups[service] = list
 	}
 	ctx.Export("backup", backups)
 }

@@ -11,11 +11,20 @@ import (
 )
 
 // run registers a record's containers: once per engine for an agent (or
-// per engine with data, for the backup), else
+// per engine with data, for the backup), once beside each home nginx whose
+// certificate is ACME's (the ACME client), else
 // every replica where placement puts it. A record without a Spec (the
 // edge) is registered by Deploy itself.
 func run(env *services.Env, r services.Record) error {
 	if r.Spec == nil || (r.When != nil && !r.When(env.Cfg)) {
+		return nil
+	}
+	if r.BesideHome {
+		for _, in := range env.ACMEClients() {
+			if _, err := start(env, r, in, nil); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	if r.PerHost || r.DataHosts {
@@ -62,7 +71,7 @@ func start(env *services.Env, r services.Record, in services.Instance, previous 
 	}
 	host := env.HostFor(in.Role)
 	svc, err := container.NewService(env.Ctx, in.Name, &container.Args{ContainerName: in.ContainerName, Spec: spec},
-		host.On(), pulumi.DependsOn(append(env.ContainersOf(r.After...), previous...)))
+		host.On(), pulumi.DependsOn(append(env.StartsAfter(r, in), previous...)))
 	if err != nil {
 		return nil, fmt.Errorf("stack: %w", err)
 	}

@@ -46,6 +46,17 @@ func programFor(t *testing.T, stack string) *program {
 	return p
 }
 
+// programWith is runProgram on the stack file's values with some replaced.
+func programWith(t *testing.T, stack string, values map[string]string) *program {
+	t.Helper()
+	in, err := harness.StackInput(stack)
+	require.NoError(t, err)
+	for k, v := range values {
+		in.Values[k] = v
+	}
+	return runProgram(t, stack, in.Values)
+}
+
 // runProgram runs the program with raw stack values and loads the pack's
 // settings from the same values, as the engine would hand them to both.
 func runProgram(t *testing.T, stack string, values map[string]string) *program {

@@ -131,6 +131,23 @@ func TestCertificatesIssuedAndRenewedThroughTheEdge(t *testing.T) {
 		first = second
 	})
 
+	t.Run("a reload nobody answers puts the previous certificate back", func(t *testing.T) {
+		// A directory no watcher reads: the nginx container is down or runs
+		// without the watcher.
+		unanswered := t.TempDir()
+		out, err := p.runWith(t, []string{"ACME_RELOAD_DIR=" + unanswered, "ACME_RELOAD_TIMEOUT=2"}, routed+" "+routed2, "once", "--force-renewal")
+		require.Error(t, err, out)
+		assert.Contains(t, out, "reload-request: nginx did not answer within 2s")
+		assert.Contains(t, out, "acme: nginx refused the new certificate for "+certName)
+		assert.NoFileExists(t, filepath.Join(unanswered, "request"), "the request is withdrawn")
+		assert.True(t, p.served(t, routed).Equal(first), "the previous certificate keeps serving")
+		deployed, err := os.ReadFile(filepath.Join(p.deployDir, certName, "fullchain.pem"))
+		require.NoError(t, err)
+		block, _ := pem.Decode(deployed)
+		require.NotNil(t, block)
+		assert.Equal(t, first.Raw, block.Bytes, "and is the pair on disk for a later restart")
+	})
+
 	t.Run("a certificate nginx refuses leaves the previous one serving", func(t *testing.T) {
 		keyFile := filepath.Join(p.deployDir, certName, "privkey.pem")
 		deployedKey, err := os.ReadFile(keyFile)

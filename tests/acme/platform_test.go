@@ -43,7 +43,9 @@ type platform struct {
 	edgeTLS                                 string
 	script                                  string
 	configDir, deployDir, textfile, webroot string
-	reload                                  string
+	// reload is ACME_RELOAD_COMMAND; reloadDir the directory it shares
+	// with the watcher.
+	reload, reloadDir string
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -80,10 +82,17 @@ func newPlatform(t *testing.T) *platform {
 		ACMEWebroot: p.webroot,
 	})
 	require.NoError(t, err)
-	// The hook the stack runs through docker exec: test the config with the
-	// files as they are now, and reload only if nginx accepts them.
-	p.reload = shellJoin(append([]string{home.Bin}, home.Args("", "-t", "-c", home.ConfPath())...)) +
+	// The stack's reload path: the ACME side's request through a shared
+	// directory, answered by the watcher running beside nginx, which tests
+	// the config with the files as they are now and reloads only if nginx
+	// accepts them (apply-config.sh in the container).
+	p.reloadDir = t.TempDir()
+	nginxReload := shellJoin(append([]string{home.Bin}, home.Args("", "-t", "-c", home.ConfPath())...)) +
 		" && " + shellJoin(append([]string{home.Bin}, home.Args("", "-c", home.ConfPath(), "-s", "reload")...))
+	startWatcher(t, p.reloadDir, nginxReload)
+	request := filepath.Join(t.TempDir(), "reload-request.sh")
+	require.NoError(t, os.WriteFile(request, []byte(assets.ACMEReloadRequest), 0o755))
+	p.reload = shellJoin([]string{"sh", request})
 
 	// nginx cannot start without a certificate: the placeholder comes first.
 	out, err := p.run(t, routed+" "+routed2, "placeholder")
@@ -99,15 +108,37 @@ func newPlatform(t *testing.T) *platform {
 // pointed at the test's directories, returning its output.
 func (p *platform) run(t *testing.T, names string, args ...string) (string, error) {
 	t.Helper()
+	return p.runWith(t, nil, names, args...)
+}
+
+// runWith is run with env added to (or overriding) the container's.
+func (p *platform) runWith(t *testing.T, env []string, names string, args ...string) (string, error) {
+	t.Helper()
 	cmd := exec.Command("sh", append([]string{p.script}, args...)...)
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(append(os.Environ(),
 		"ACME_CERT_NAME="+certName, "ACME_NAMES="+names,
 		"ACME_DIRECTORY="+p.acme.Directory, "ACME_EMAIL=ops@jiucom.test",
 		"REQUESTS_CA_BUNDLE="+p.acme.CABundle,
 		"ACME_WEBROOT="+p.webroot, "ACME_CONFIG_DIR="+p.configDir, "ACME_DEPLOY_DIR="+p.deployDir,
-		"ACME_TEXTFILE_DIR="+p.textfile, "ACME_RELOAD_COMMAND="+p.reload)
+		"ACME_TEXTFILE_DIR="+p.textfile, "ACME_RELOAD_COMMAND="+p.reload,
+		"ACME_RELOAD_DIR="+p.reloadDir, "ACME_RELOAD_TIMEOUT=20"), env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// startWatcher runs reload-watcher.sh as the nginx container does, with
+// the test nginx's reload as its command, until the test ends.
+func startWatcher(t *testing.T, dir, reload string) {
+	t.Helper()
+	script := filepath.Join(t.TempDir(), "reload-watcher.sh")
+	require.NoError(t, os.WriteFile(script, []byte(assets.ACMEReloadWatcher), 0o755))
+	logFile := filepath.Join(t.TempDir(), "watcher.log")
+	out, err := os.Create(logFile)
+	require.NoError(t, err)
+	cmd := exec.Command("sh", script, "watch", "sh", "-c", reload)
+	cmd.Env = append(os.Environ(), "ACME_RELOAD_DIR="+dir)
+	cmd.Stdout, cmd.Stderr = out, out
+	start(t, cmd, logFile)
 }
 
 // served is the leaf certificate a client gets for sni through the edge.

@@ -58,7 +58,15 @@ exit 1
 type hostRun struct {
 	t                       *testing.T
 	bin, log, envFile, repo string
-	targets                 map[string]map[string]string
+	targets                 map[string][]target
+}
+
+// target is one engine's entry of the stack's backup output.
+type target struct {
+	Engine     string   `json:"engine"`
+	Docker     string   `json:"docker"`
+	Backup     string   `json:"backup"`
+	Containers []string `json:"containers"`
 }
 
 // newHostRun puts the fakes first on PATH. The backup container's
@@ -66,7 +74,7 @@ type hostRun struct {
 func newHostRun(t *testing.T, environ []string, db *mariadb) *hostRun {
 	t.Helper()
 	tooltest.Require(t, "jq")
-	h := &hostRun{t: t, bin: t.TempDir(), targets: map[string]map[string]string{}}
+	h := &hostRun{t: t, bin: t.TempDir(), targets: map[string][]target{}}
 	h.log = filepath.Join(h.bin, "docker.log")
 	h.envFile = filepath.Join(h.bin, "backup.env")
 	for name, content := range map[string]string{"pulumi": fakePulumi, "docker": fakeDocker} {
@@ -89,9 +97,10 @@ func (h *hostRun) setEnv(environ []string) {
 	require.NoError(h.t, os.WriteFile(h.envFile, []byte(strings.Join(environ, "\n")+"\n"), 0o600))
 }
 
-// target declares a backed-up service as the stack's backup output would.
+// target declares a backed-up service on an engine as the stack's backup
+// output would.
 func (h *hostRun) target(service, engine, docker string) {
-	h.targets[service] = map[string]string{"engine": engine, "docker": docker, "backup": "jiucom-backup", "container": "jiucom-" + service}
+	h.targets[service] = append(h.targets[service], target{Engine: engine, Docker: docker, Backup: "jiucom-backup", Containers: []string{"jiucom-" + service}})
 }
 
 // make runs a Makefile target and returns its exit code, output and the
@@ -222,6 +231,36 @@ func TestMakeRestoreOfFilesStopsOnlyTheServiceAndVerifiesFirst(t *testing.T) {
 		"local start jiucom-pushgateway",
 	}, calls)
 	assert.FileExists(t, filepath.Join(store, "metrics.store"))
+}
+
+// A service on several engines (the ACME clients' data) is verified on
+// every engine before anything stops; then each engine's containers stop,
+// their data comes back and they start, one engine after the other.
+func TestMakeRestoreOfAServiceOnSeveralEngines(t *testing.T) {
+	volumes := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(volumes, "acme"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(volumes, "acme", "account.key"), []byte("key\n"), 0o600))
+	environ := env(t, t.TempDir(), "BACKUP_VOLUMES="+volumes, "BACKUP_SERVICES=acme")
+	code, out := runScript(t, environ, "backup.sh")
+	require.Equal(t, 0, code, out)
+	h := newHostRun(t, environ, nil)
+	h.targets["acme"] = []target{
+		{Engine: "monitoring", Docker: "ssh://jiu@192.168.0.20", Backup: "jiucom-backup", Containers: []string{"jiucom-acme-nginx-mon"}},
+		{Engine: "service", Docker: "ssh://jiu@192.168.0.30", Backup: "jiucom-backup", Containers: []string{"jiucom-acme-gateway"}},
+	}
+	code, out, calls := h.make("restore", "STACK=dev", "SERVICE=acme")
+	require.Equal(t, 0, code, out)
+	const restore = " exec jiucom-backup /usr/local/lib/jiucom/backup/restore.sh acme latest"
+	assert.Equal(t, []string{
+		"ssh://jiu@192.168.0.20" + restore + " --to scratch",
+		"ssh://jiu@192.168.0.30" + restore + " --to scratch",
+		"ssh://jiu@192.168.0.20 stop jiucom-acme-nginx-mon",
+		"ssh://jiu@192.168.0.20" + restore,
+		"ssh://jiu@192.168.0.20 start jiucom-acme-nginx-mon",
+		"ssh://jiu@192.168.0.30 stop jiucom-acme-gateway",
+		"ssh://jiu@192.168.0.30" + restore,
+		"ssh://jiu@192.168.0.30 start jiucom-acme-gateway",
+	}, calls)
 }
 
 // make backup-now runs the backup container of every engine once and fails

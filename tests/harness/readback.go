@@ -39,6 +39,7 @@ var imageDefaults = map[string]struct{ Cmd, Entrypoint []string }{
 	"prom/blackbox-exporter:v0.25.0":                             {[]string{"--config.file=/etc/blackbox_exporter/config.yml"}, []string{"/bin/blackbox_exporter"}},
 	"prom/node-exporter:v1.8.2":                                  {nil, []string{"/bin/node_exporter"}},
 	"jiucom/backup:0.17.3-1":                                     {nil, nil}, // assets/backup/Dockerfile clears restic's entrypoint
+	"certbot/certbot:v3.0.1":                                     {nil, []string{"certbot"}},
 	"prom/pushgateway:v1.10.0":                                   {nil, []string{"/bin/pushgateway"}},
 	"prom/mysqld-exporter:v0.16.0":                               {nil, []string{"/bin/mysqld_exporter"}},
 	"oliver006/redis_exporter:v1.66.0-alpine":                    {nil, []string{"/redis_exporter"}},

@@ -88,8 +88,8 @@ func testCert(t *testing.T, names ...string) (certPath, keyPath string) {
 }
 
 // The nginx_mon config the stack uploads passes nginx -t, in dev (behind
-// the edge container) and prod (behind the gcp edge, real certificate
-// paths). Only what nginx -t needs from the machine is rewritten: the
+// the edge container) and prod (behind the gcp edge, the ACME client's
+// certificate paths). Only what nginx -t needs from the machine is rewritten: the
 // certificate files and the Grafana upstream's name.
 func TestNginxMonConfigPassesNginxT(t *testing.T) {
 	cert, key := testCert(t, "grafana.jiucom.example")
@@ -99,10 +99,10 @@ func TestNginxMonConfigPassesNginxT(t *testing.T) {
 		assert.Contains(t, text, "real_ip_header proxy_protocol;")
 		assert.Regexp(t, `set_real_ip_from \S+;`, text, "%s: trusts the edge only", stackName)
 		assert.Len(t, serverNames.FindAllString(text, -1), 1, "%s: one server_name per name", stackName)
-		for _, p := range []string{nginxmon.GeneratedCertPath, "/etc/letsencrypt/live/grafana.jiucom.example/fullchain.pem"} {
+		for _, p := range []string{nginxmon.GeneratedCertPath, "/etc/letsencrypt/live/nginx-mon/fullchain.pem"} {
 			text = strings.ReplaceAll(text, p, cert)
 		}
-		for _, p := range []string{nginxmon.GeneratedKeyPath, "/etc/letsencrypt/live/grafana.jiucom.example/privkey.pem"} {
+		for _, p := range []string{nginxmon.GeneratedKeyPath, "/etc/letsencrypt/live/nginx-mon/privkey.pem"} {
 			text = strings.ReplaceAll(text, p, key)
 		}
 		text = strings.ReplaceAll(text, "server jiucom-grafana:3000;", "server 127.0.0.1:3000;")

@@ -204,3 +204,21 @@ func section(t *testing.T, text, heading string) string {
 	}
 	return rest[:len(heading)+next[0]]
 }
+
+// Certificates are the ACME clients' job: no page walks the user through
+// certbot by hand, and the production steps have no certificate step.
+// docs/certificates.md alone shows certbot's command line, as what acme.sh
+// runs.
+func TestNoManualCertbotStep(t *testing.T) {
+	names, ps := sortedPages(t)
+	manual := regexp.MustCompile(`^\s*(sudo\s+)?certbot\s`)
+	for _, page := range names {
+		if page == "docs/certificates.md" {
+			continue
+		}
+		for _, c := range commands(ps[page]) {
+			assert.False(t, manual.MatchString(c), "%s runs certbot by hand: %s", page, c)
+		}
+	}
+	assert.NotContains(t, section(t, readme(t), "## Production"), "certbot")
+}

@@ -21,7 +21,8 @@ func TestBackupRunsOnEveryHostWithDataAndOnlyThere(t *testing.T) {
 	rec := run(t, "prod")
 	backups, _ := containersOf(rec, "backup")
 	require.Len(t, backups, 2)
-	want := map[string]string{"monitoring": "prometheus grafana pushgateway", "service": "mysql redis"}
+	// The ACME clients' state (acme_test.go) joins the set on both hosts.
+	want := map[string]string{"monitoring": "prometheus grafana pushgateway acme", "service": "mysql redis acme"}
 	for _, c := range backups {
 		host := engineOf(t, rec, c)
 		env := envOf(c)
@@ -110,19 +111,26 @@ func TestMySQLBackupUserIsCreatedAtFirstBootWithReadOnlyGrants(t *testing.T) {
 func TestBackupOutputLocatesEveryBackedUpService(t *testing.T) {
 	rec := run(t, "prod")
 	targets := rec.Platform.Backups
-	require.ElementsMatch(t, []string{"prometheus", "grafana", "pushgateway", "mysql", "redis"}, slices.Collect(maps.Keys(targets)))
+	require.ElementsMatch(t, []string{"prometheus", "grafana", "pushgateway", "mysql", "redis", "acme"}, slices.Collect(maps.Keys(targets)))
 	running := map[string]string{} // container name on engine → engine endpoint
 	for _, c := range rec.OfType(containerType) {
 		provider, _ := rec.ProviderOf(c)
 		running[engineOf(t, rec, c)+"/"+harness.Str(c.Inputs["name"])] = harness.Str(provider.Inputs["host"])
 	}
-	for service, target := range targets {
-		endpoint, ok := running[target.Engine+"/"+target.Container]
-		require.True(t, ok, "%s: no container %s on %s", service, target.Container, target.Engine)
-		assert.Equal(t, endpoint, target.Docker, service)
-		assert.True(t, strings.HasPrefix(target.Docker, "ssh://"), "prod engines are remote: %s", target.Docker)
-		assert.Contains(t, running, target.Engine+"/"+target.Backup, "%s: its backup container", service)
+	for service, list := range targets {
+		for _, target := range list {
+			require.NotEmpty(t, target.Containers, "%s on %s", service, target.Engine)
+			for _, name := range target.Containers {
+				endpoint, ok := running[target.Engine+"/"+name]
+				require.True(t, ok, "%s: no container %s on %s", service, name, target.Engine)
+				assert.Equal(t, endpoint, target.Docker, service)
+			}
+			assert.True(t, strings.HasPrefix(target.Docker, "ssh://"), "prod engines are remote: %s", target.Docker)
+			assert.Contains(t, running, target.Engine+"/"+target.Backup, "%s: its backup container", service)
+		}
 	}
+	assert.Len(t, targets["mysql"], 1, "make restore loads mysql on its one engine")
+	assert.Len(t, targets["acme"], 2, "the ACME clients' data is on both hosts")
 
 	// host.sh loads a dump with the root password file of the mysql
 	// container into its database: both must be what the container has.

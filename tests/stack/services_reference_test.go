@@ -26,6 +26,8 @@ func servicesTable() string {
 			host = "every host"
 		case r.DataHosts:
 			host = "every host with data"
+		case r.BesideHome:
+			host = "beside each home nginx"
 		case host == "":
 			host = "edge"
 		}

@@ -34,7 +34,7 @@ const (
 
 // PlainKeys, SecretKeys and OptionalSecretKeys are every key Load reads.
 var (
-	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData, KeyPrometheusRetention, KeyAlerting, KeyTLS, KeyGateway, KeyRedis, KeyExtraServices, KeyBackup}
+	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData, KeyPrometheusRetention, KeyAlerting, KeyTLS, KeyGateway, KeyRedis, KeyExtraServices, KeyBackup, KeyZipkin}
 	SecretKeys         = []string{KeyGrafanaAdminPassword, KeyMySQLRootPassword, KeyMySQLPassword, KeyRedisPassword, KeyMySQLExporterPassword}
-	OptionalSecretKeys = []string{KeyEdgeSSHPrivateKey, KeySlackWebhookURL, KeySMTPPassword, KeyResticPassword, KeyMySQLBackupPassword}
+	OptionalSecretKeys = []string{KeyEdgeSSHPrivateKey, KeySlackWebhookURL, KeySMTPPassword, KeyResticPassword, KeyMySQLBackupPassword, KeyElasticPassword, KeyZipkinElasticPassword, KeyElasticExporterPassword}
 )

@@ -33,6 +33,7 @@ type Stack struct {
 	Redis   RedisSettings
 	Extras  []ExtraService
 	Backup  Backup
+	Zipkin  ZipkinSettings
 }
 
 // Host is a docker engine that runs one or more roles.

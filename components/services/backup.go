@@ -3,6 +3,7 @@ package services
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 	if err != nil {
 		return container.Spec{}, err
 	}
-	services := e.dataServicesOn(in.Role)
+	services := e.backedUpOn(in.Role)
 	env := map[string]string{
 		"BACKUP_HOST":           e.HostName(in.Role),
 		"BACKUP_SERVICES":       strings.Join(services, " "),
@@ -121,6 +122,12 @@ func (e *Env) dataServicesOn(role config.Role) []string {
 	return out
 }
 
+// backedUpOn are the data services on a host's engine that its backup
+// container backs up.
+func (e *Env) backedUpOn(role config.Role) []string {
+	return slices.DeleteFunc(e.dataServicesOn(role), func(service string) bool { return e.Record(service).SkipBackup })
+}
+
 // BackupTarget is where the host-side restore (assets/backup/host.sh) finds
 // a backed-up service: the docker endpoint of its engine, the backup
 // container there (which alone holds the repository's password) and the
@@ -139,7 +146,7 @@ func (e *Env) BackupTargets() map[string]BackupTarget {
 		return out
 	}
 	for _, engine := range e.Cfg.Engines() {
-		for _, service := range e.dataServicesOn(engine.Roles[0]) {
+		for _, service := range e.backedUpOn(engine.Roles[0]) {
 			out[service] = BackupTarget{
 				Engine:    engine.Name,
 				Docker:    engine.Host.Docker,

@@ -54,8 +54,11 @@ func TestPrometheusConfigLoadsForDevAndProd(t *testing.T) {
 			for _, sc := range cfg.ScrapeConfigs {
 				jobs = append(jobs, sc.JobName)
 			}
-			assert.ElementsMatch(t, []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "pushgateway", "node", "cadvisor", "blackbox"}, jobs,
-				"the job names the dashboards and alerts use")
+			want := []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "pushgateway", "node", "cadvisor", "blackbox"}
+			if stackName == "prod" {
+				want = append(want, "elasticsearch") // traces kept in Elasticsearch
+			}
+			assert.ElementsMatch(t, want, jobs, "the job names the dashboards and alerts use")
 			assert.Equal(t, []string{prom.RulesDir + "app.yml", prom.RulesDir + "certificates.yml", prom.RulesDir + "containers.yml", prom.RulesDir + "datastores.yml",
 				prom.RulesDir + "edge.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)
 			require.Len(t, cfg.AlertingConfig.AlertmanagerConfigs, 1)

@@ -43,12 +43,12 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 				}
 				volumes := rec.OfType(volumeType)
 				dataServices := 0
-				for _, r := range services.Platform {
+				for _, r := range services.Inventory(parsed(t, stackName)) {
 					if r.Data != "" {
 						dataServices++
 					}
 				}
-				require.Len(t, volumes, dataServices, "one volume per data service")
+				require.Len(t, volumes, dataServices, "one volume per data service the stack runs")
 				// prod's backups live in a GCS bucket: data like the volumes.
 				buckets := rec.OfType(bucketType)
 				assert.Len(t, buckets, map[string]int{"dev": 0, "prod": 1}[stackName])

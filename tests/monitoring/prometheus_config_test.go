@@ -60,7 +60,7 @@ func TestPrometheusConfigLoadsForDevAndProd(t *testing.T) {
 			}
 			assert.ElementsMatch(t, want, jobs, "the job names the dashboards and alerts use")
 			assert.Equal(t, []string{prom.RulesDir + "app.yml", prom.RulesDir + "certificates.yml", prom.RulesDir + "containers.yml", prom.RulesDir + "datastores.yml",
-				prom.RulesDir + "edge.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)
+				prom.RulesDir + "edge.yml", prom.RulesDir + "elasticsearch.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)
 			require.Len(t, cfg.AlertingConfig.AlertmanagerConfigs, 1)
 		})
 	}
@@ -79,7 +79,7 @@ func TestUploadedRuleFilesParse(t *testing.T) {
 		_, errs := rulefmt.Parse([]byte(content), false, model.LegacyValidation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 		assert.Empty(t, errs, path)
 	}
-	assert.Equal(t, 8, rules, "every file of assets/alerts is uploaded")
+	assert.Equal(t, 9, rules, "every file of assets/alerts is uploaded")
 }
 
 // Targets follow placement: same engine by container name, the other engine

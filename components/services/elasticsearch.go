@@ -97,7 +97,7 @@ func elasticsearchSpec(e *Env, _ Instance) (container.Spec, error) {
 			"xpack.security.http.ssl.enabled": "false",
 			"ingest.geoip.downloader.enabled": "false", // no download from the internet on a home box
 			"ES_JAVA_OPTS":                    fmt.Sprintf("-Xms%dm -Xmx%dm", heap, heap),
-			"ELASTIC_PASSWORD_FILE":           esPasswordFile,
+			"JIUCOM_ES_PASSWORD_PATH":         esPasswordFile,
 			"JIUCOM_ES_DIR":                   esScripts,
 			"JIUCOM_ES_SECRETS":               secretDir,
 			"JIUCOM_ES_CURL":                  esCurlConfig,

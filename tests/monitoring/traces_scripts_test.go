@@ -37,8 +37,9 @@ func TestElasticsearchStartChecksTheHostsMapCount(t *testing.T) {
 	for count, ok := range map[string]bool{"65530": false, "262144": true} {
 		ready := filepath.Join(dir, "ready")
 		require.NoError(t, os.WriteFile(ready, nil, 0o644))
-		cmd := exec.Command(bash, start, "echo", "entrypoint", "eswrapper")
-		cmd.Env = append(os.Environ(), "JIUCOM_MAX_MAP_COUNT_FILE="+writeFile(t, dir, "max_map_count", count+"\n"), "JIUCOM_ES_READY="+ready)
+		cmd := exec.Command(bash, start, "sh", "-c", `echo entrypoint "$0" "$ELASTIC_PASSWORD"`, "eswrapper")
+		cmd.Env = append(os.Environ(), "JIUCOM_MAP_COUNT_PATH="+writeFile(t, dir, "max_map_count", count+"\n"), "JIUCOM_ES_READY="+ready,
+			"JIUCOM_ES_PASSWORD_PATH="+writeFile(t, dir, "elastic-password", "s3cret"))
 		out, err := cmd.CombinedOutput()
 		if !ok {
 			require.Error(t, err, "%s", out)
@@ -49,7 +50,7 @@ func TestElasticsearchStartChecksTheHostsMapCount(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err, "%s", out)
-		assert.Equal(t, "entrypoint eswrapper\n", string(out))
+		assert.Equal(t, "entrypoint eswrapper s3cret\n", string(out), "the entrypoint gets its arguments and the password from the file")
 		assert.NoFileExists(t, ready, "the last start's readiness is cleared")
 		assert.Eventually(t, func() bool { _, err := os.Stat(ready + ".init"); return err == nil }, 5*time.Second, 50*time.Millisecond, "the init step ran")
 	}

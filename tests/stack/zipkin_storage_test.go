@@ -67,8 +67,13 @@ func TestElasticsearchContainer(t *testing.T) {
 			assert.Equal(t, "-Xms1024m -Xmx1024m", env["ES_JAVA_OPTS"])
 			assert.Equal(t, "single-node", env["discovery.type"])
 			assert.Equal(t, "true", env["xpack.security.enabled"])
-			_, ok := uploaded(es, env["ELASTIC_PASSWORD_FILE"])
+			_, ok := uploaded(es, env["JIUCOM_ES_PASSWORD_PATH"])
 			assert.True(t, ok, "the elastic password is a file")
+			for k := range env {
+				// The image's entrypoint takes any *_FILE as a secret file
+				// of mode 0400/0600, which an upload it can read is not.
+				assert.False(t, strings.HasSuffix(k, "_FILE"), k)
+			}
 			ulimits := map[string][2]int{}
 			for _, u := range harness.Arr(es.Inputs["ulimits"]) {
 				o := harness.Obj(u)
@@ -117,7 +122,7 @@ func TestElasticsearchSecretsAreFilesOnly(t *testing.T) {
 			}
 		}
 		for k := range envOf(c) {
-			assert.False(t, strings.Contains(k, "PASSWORD") && !strings.HasSuffix(k, "_FILE"), "%s: %s names no file", service, k)
+			assert.False(t, strings.Contains(k, "PASSWORD") && !strings.HasSuffix(k, "_FILE") && !strings.HasSuffix(k, "_PATH"), "%s: %s names no file", service, k)
 		}
 	}
 	// The wrappers read the password from their first argument.

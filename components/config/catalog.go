@@ -33,6 +33,11 @@ const (
 	CAdvisor         = "cadvisor"
 	EdgeProxy        = "edge"
 	GatewayExporter  = "gateway-exporter"
+	// Elasticsearch, its exporter and the dependencies job run only with
+	// zipkin.storage elasticsearch.
+	Elasticsearch         = "elasticsearch"
+	ElasticsearchExporter = "elasticsearch-exporter"
+	ZipkinDependencies    = "zipkin-dependencies"
 )
 
 // ServiceDefaults is what config.Parse knows of a service before any
@@ -52,6 +57,9 @@ type ServiceDefaults struct {
 	// LANPort is the host port it reserves on its host's LAN address (0:
 	// none, or published by its own rule: the app, gateway and nginx_mon).
 	LANPort int
+	// When, if set, says whether the stack runs it at all: a service that
+	// does not run reserves no capacity.
+	When func(*Stack) bool
 }
 
 // Catalog is every platform service by name.
@@ -66,3 +74,9 @@ func (c Catalog) Known(name string) bool { _, ok := c[name]; return ok }
 // PerHost reports whether a service runs once on every docker host rather
 // than where placement puts it.
 func (s *Stack) PerHost(service string) bool { return s.Catalog[service].PerHost }
+
+// Runs reports whether the stack runs a service (extra services always do).
+func (s *Stack) Runs(service string) bool {
+	when := s.Catalog[service].When
+	return when == nil || when(s)
+}

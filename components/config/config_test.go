@@ -140,6 +140,7 @@ func TestConfigDevSharesOneEngine(t *testing.T) {
 	set(KeyHosts, `{"monitoring": {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 4, "memory": "8GB"},
 	                "service":    {"docker": "unix:///var/run/docker.sock", "lan": "127.0.0.1", "cpus": 6, "memory": "8GB"}}`)(in)
 	set(KeyEdge, `{"mode": "container", "routes": [{"name": "api.jiucom.localhost", "role": "service"}]}`)(in)
+	set(KeyZipkin, `{"storage": "mem"}`)(in) // as Pulumi.dev.yaml: no Elasticsearch on a laptop
 	s, err := Parse(in, services.Catalog())
 	require.NoError(t, err)
 	engines := s.Engines()

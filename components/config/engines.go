@@ -91,6 +91,9 @@ func checkCapacity(s *Stack, ps *Problems) {
 
 // instancesOn counts a service's containers on an engine.
 func (s *Stack) instancesOn(service string, e Engine) int {
+	if !s.Runs(service) {
+		return 0
+	}
 	if s.PerHost(service) {
 		return 1
 	}

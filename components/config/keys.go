@@ -34,7 +34,7 @@ const (
 
 // PlainKeys, SecretKeys and OptionalSecretKeys are every key Load reads.
 var (
-	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData, KeyPrometheusRetention, KeyAlerting, KeyTLS, KeyGateway, KeyRedis, KeyExtraServices, KeyBackup, KeyGrafana, KeyPublicStatus, KeyACME}
+	PlainKeys          = []string{KeyHosts, KeyEdge, KeyPlacement, KeyImages, KeyResources, KeyApp, KeyTracingSampling, KeyRetainData, KeyPrometheusRetention, KeyAlerting, KeyTLS, KeyGateway, KeyRedis, KeyExtraServices, KeyBackup, KeyGrafana, KeyPublicStatus, KeyACME, KeyZipkin}
 	SecretKeys         = []string{KeyGrafanaAdminPassword, KeyMySQLRootPassword, KeyMySQLPassword, KeyRedisPassword, KeyMySQLExporterPassword}
-	OptionalSecretKeys = []string{KeyEdgeSSHPrivateKey, KeySlackWebhookURL, KeySMTPPassword, KeyResticPassword, KeyMySQLBackupPassword, KeyGrafanaSMTPPassword}
+	OptionalSecretKeys = []string{KeyEdgeSSHPrivateKey, KeySlackWebhookURL, KeySMTPPassword, KeyResticPassword, KeyMySQLBackupPassword, KeyGrafanaSMTPPassword, KeyElasticPassword, KeyZipkinElasticPassword, KeyElasticExporterPassword}
 )

@@ -62,6 +62,7 @@ func Parse(in Input, catalog Catalog) (*Stack, error) {
 	s.Extras = parseExtraServices(raw.extras, s, &ps)
 	s.Backup = parseBackup(in, s, &ps)
 	s.ACME = parseACME(in, s, &ps)
+	s.Zipkin = parseZipkin(in, &ps)
 	checkOptionFileSecret(in, KeyMySQLExporterPassword, &ps)
 	checkPublishedPorts(s, &ps)
 	checkPlainText(in, &ps)

@@ -37,6 +37,7 @@ type Stack struct {
 	// PublicStatus shares the status dashboard with anyone (grafana.go).
 	PublicStatus PublicStatus
 	ACME         ACME
+	Zipkin       ZipkinSettings
 }
 
 // Host is a docker engine that runs one or more roles.

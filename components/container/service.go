@@ -154,6 +154,13 @@ func containerArgs(containerName string, s Spec, imageID pulumi.StringInput) *do
 	if len(s.Entrypoint) > 0 {
 		args.Entrypoints = pulumi.ToStringArray(s.Entrypoint)
 	}
+	if len(s.Ulimits) > 0 {
+		var ulimits docker.ContainerUlimitArray
+		for _, u := range s.Ulimits {
+			ulimits = append(ulimits, docker.ContainerUlimitArgs{Name: pulumi.String(u.Name), Soft: pulumi.Int(u.Soft), Hard: pulumi.Int(u.Hard)})
+		}
+		args.Ulimits = ulimits
+	}
 	if s.PidMode != "" {
 		args.PidMode = pulumi.String(s.PidMode)
 	}

@@ -37,6 +37,8 @@ type Spec struct {
 	// unless KeepDefaultCaps is set for an image that needs root's set to start.
 	CapAdd          []string
 	KeepDefaultCaps bool
+	// Ulimits raise the engine's default limits of the processes inside.
+	Ulimits []Ulimit
 	// PidMode "host" is reserved for node-exporter (see the policy pack's exceptions).
 	PidMode string
 	// WaitTimeout bounds how long `pulumi up` waits for the healthcheck to pass.
@@ -67,6 +69,12 @@ type Mount struct {
 	HostPath string
 	Target   string
 	ReadOnly bool
+}
+
+// Ulimit is one resource limit (`docker run --ulimit name=soft:hard`).
+type Ulimit struct {
+	Name       string
+	Soft, Hard int
 }
 
 // File is uploaded to Path with Mode (e.g. "0444").

@@ -3,6 +3,7 @@ package services
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 	if err != nil {
 		return container.Spec{}, err
 	}
-	services := e.dataServicesOn(in.Role)
+	services := e.backedUpOn(in.Role)
 	env := map[string]string{
 		"BACKUP_HOST":           e.HostName(in.Role),
 		"BACKUP_SERVICES":       strings.Join(services, " "),
@@ -126,6 +127,12 @@ func (e *Env) dataServicesOn(role config.Role) []string {
 	return out
 }
 
+// backedUpOn are the data services on a host's engine that its backup
+// container backs up.
+func (e *Env) backedUpOn(role config.Role) []string {
+	return slices.DeleteFunc(e.dataServicesOn(role), func(service string) bool { return e.Record(service).SkipBackup })
+}
+
 // BackupTarget is where the host-side restore (assets/backup/host.sh) finds
 // a backed-up service on one engine: its docker endpoint, the backup
 // container there (which alone holds the repository's password) and the
@@ -146,7 +153,7 @@ func (e *Env) BackupTargets() map[string][]BackupTarget {
 		return out
 	}
 	for _, engine := range e.Cfg.Engines() {
-		for _, service := range e.dataServicesOn(engine.Roles[0]) {
+		for _, service := range e.backedUpOn(engine.Roles[0]) {
 			t := BackupTarget{Engine: engine.Name, Docker: engine.Host.Docker, Backup: AgentInstance(backup.Name, engine).ContainerName}
 			for _, in := range e.dataInstances(service) {
 				if e.Cfg.SameEngine(in.Role, engine.Roles[0]) {
@@ -157,6 +164,17 @@ func (e *Env) BackupTargets() map[string][]BackupTarget {
 		}
 	}
 	return out
+}
+
+// BackedUp reports whether a service's data volume is in the backups: not
+// for a record with SkipBackup; an extra service's volume is, as files.
+func BackedUp(service string) bool {
+	for _, r := range Platform {
+		if r.Name == service {
+			return !r.SkipBackup
+		}
+	}
+	return true
 }
 
 // dataInstances are a data service's containers, wherever they run.

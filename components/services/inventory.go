@@ -15,7 +15,8 @@ var Platform = []Record{
 	nodeExporter, cadvisor,
 	mysql, redis, app,
 	mysqlExporter, redisExporter, alertmanager, gatewayExporter,
-	prometheus, grafana, zipkin, blackboxExporter, pushgateway, backup,
+	prometheus, grafana, elasticsearch, zipkin, elasticsearchExporter, zipkinDependencies,
+	blackboxExporter, pushgateway, backup,
 	acme, nginxMon, gateway, edgeProxy,
 }
 
@@ -30,16 +31,30 @@ func Catalog() config.Catalog {
 		}
 		// A service on every engine with data, or beside each home nginx,
 		// counts against each host's capacity like an agent.
-		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost || r.DataHosts || r.BesideHome, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan}
+		c[r.Name] = config.ServiceDefaults{Host: r.Host, PerHost: r.PerHost || r.DataHosts || r.BesideHome, Image: r.Image, Res: r.Resources, Beside: r.Beside, LANPort: lan, When: r.When}
 	}
 	return c
 }
 
-// Inventory is the stack's records: the platform's and its extra services.
-// The gateway waits for every service it proxies to, and every home nginx
-// for its ACME client (the certificate it starts with; Env.StartsAfter).
+// Inventory is the stack's records: the platform's that the stack runs
+// and its extra services. A service that does not run is neither waited
+// for nor consumed (Zipkin in memory has no Elasticsearch). The gateway
+// waits for every service it proxies to, and every home nginx for its ACME
+// client (the certificate it starts with; Env.StartsAfter).
 func Inventory(cfg *config.Stack) []Record {
-	records := slices.Clone(Platform)
+	var records []Record
+	off := map[string]bool{}
+	for _, r := range Platform {
+		if r.When != nil && !r.When(cfg) {
+			off[r.Name] = true
+			continue
+		}
+		records = append(records, r)
+	}
+	for i, r := range records {
+		records[i].After = slices.DeleteFunc(slices.Clone(r.After), func(s string) bool { return off[s] })
+		records[i].Consumes = slices.DeleteFunc(slices.Clone(r.Consumes), func(s string) bool { return off[s] })
+	}
 	for _, e := range cfg.Extras {
 		records = append(records, extraService(e))
 	}
@@ -53,7 +68,7 @@ func Inventory(cfg *config.Stack) []Record {
 		if records[i].Name == config.Gateway {
 			records[i].After = slices.Concat(upstreams, records[i].After)
 		}
-		if records[i].Home != nil {
+		if records[i].Home != nil && !off[acme.Name] {
 			records[i].After = slices.Concat(records[i].After, []string{acme.Name})
 		}
 	}

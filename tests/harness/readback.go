@@ -46,6 +46,9 @@ var imageDefaults = map[string]struct{ Cmd, Entrypoint []string }{
 	"gcr.io/cadvisor/cadvisor:v0.49.1":                           {nil, []string{"/usr/bin/cadvisor", "-logtostderr"}},
 	"grafana/grafana:11.4.0":                                     {nil, []string{"/run.sh"}},
 	"openzipkin/zipkin:3.4.2":                                    {nil, []string{"start-zipkin"}},
+	"openzipkin/zipkin-dependencies:3.2.0":                       {nil, []string{"start-zipkin-dependencies"}},
+	"docker.elastic.co/elasticsearch/elasticsearch:8.17.0":       {[]string{"eswrapper"}, []string{"/bin/tini", "--", "/usr/local/bin/docker-entrypoint.sh"}},
+	"quay.io/prometheuscommunity/elasticsearch-exporter:v1.8.0":  {nil, []string{"/bin/elasticsearch_exporter"}},
 	"quay.io/martinhelmich/prometheus-nginxlog-exporter:v1.11.0": {nil, []string{"/prometheus-nginxlog-exporter"}},
 	// assets/app-stub, built by the dev stack.
 	"jiucom/api-stub:dev-1": {[]string{"httpd", "-f", "-p", "8080", "-h", "/www", "-c", "/etc/httpd.conf"}, nil},

@@ -22,17 +22,20 @@ func Root() string {
 // TestSecrets are stand-ins for the values `make dev-up` generates; tests
 // look for them to prove no secret leaks into plain state.
 var TestSecrets = map[string]string{
-	config.KeyGrafanaAdminPassword:  "test-grafana-Secret-1",
-	config.KeyMySQLRootPassword:     "test-mysql-root-Secret-2",
-	config.KeyMySQLPassword:         "test-mysql-app-Secret-3",
-	config.KeyRedisPassword:         "test-redis-Secret-4",
-	config.KeyMySQLExporterPassword: "test-exporter-Secret-5",
-	config.KeyEdgeSSHPrivateKey:     "-----BEGIN OPENSSH PRIVATE KEY----- test-edge-Secret-6",
-	config.KeySlackWebhookURL:       "https://hooks.slack.com/services/test-slack-Secret-7",
-	config.KeySMTPPassword:          "test-smtp-Secret-8",
-	config.KeyResticPassword:        "test-restic-Secret-9",
-	config.KeyMySQLBackupPassword:   "test-backup-Secret-10",
-	config.KeyGrafanaSMTPPassword:   "test-grafana-smtp-Secret-11",
+	config.KeyGrafanaAdminPassword:    "test-grafana-Secret-1",
+	config.KeyMySQLRootPassword:       "test-mysql-root-Secret-2",
+	config.KeyMySQLPassword:           "test-mysql-app-Secret-3",
+	config.KeyRedisPassword:           "test-redis-Secret-4",
+	config.KeyMySQLExporterPassword:   "test-exporter-Secret-5",
+	config.KeyEdgeSSHPrivateKey:       "-----BEGIN OPENSSH PRIVATE KEY----- test-edge-Secret-6",
+	config.KeySlackWebhookURL:         "https://hooks.slack.com/services/test-slack-Secret-7",
+	config.KeySMTPPassword:            "test-smtp-Secret-8",
+	config.KeyResticPassword:          "test-restic-Secret-9",
+	config.KeyMySQLBackupPassword:     "test-backup-Secret-10",
+	config.KeyElasticPassword:         "test-elastic-Secret-11",
+	config.KeyZipkinElasticPassword:   "test-zipkin-es-Secret-12",
+	config.KeyElasticExporterPassword: "test-es-exporter-Secret-13",
+	config.KeyGrafanaSMTPPassword:     "test-grafana-smtp-Secret-14",
 }
 
 // StackInput reads Pulumi.<stack>.yaml over the defaults Pulumi.yaml

@@ -1,6 +1,7 @@
 package monitoring_test
 
 import (
+	"io/fs"
 	"log/slog"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jiucom/jiucom-infra/assets"
 	"github.com/jiucom/jiucom-infra/components/config"
 	prom "github.com/jiucom/jiucom-infra/components/prometheus"
 	"github.com/jiucom/jiucom-infra/tests/harness"
@@ -54,10 +56,13 @@ func TestPrometheusConfigLoadsForDevAndProd(t *testing.T) {
 			for _, sc := range cfg.ScrapeConfigs {
 				jobs = append(jobs, sc.JobName)
 			}
-			assert.ElementsMatch(t, []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "pushgateway", "node", "cadvisor", "blackbox"}, jobs,
-				"the job names the dashboards and alerts use")
+			want := []string{"prometheus", "jiucom-api", "mysql", "redis", "alertmanager", "gateway", "pushgateway", "node", "cadvisor", "blackbox"}
+			if stackName == "prod" {
+				want = append(want, "elasticsearch") // traces kept in Elasticsearch
+			}
+			assert.ElementsMatch(t, want, jobs, "the job names the dashboards and alerts use")
 			assert.Equal(t, []string{prom.RulesDir + "app.yml", prom.RulesDir + "backups.yml", prom.RulesDir + "certificates.yml", prom.RulesDir + "containers.yml", prom.RulesDir + "datastores.yml",
-				prom.RulesDir + "edge.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)
+				prom.RulesDir + "edge.yml", prom.RulesDir + "elasticsearch.yml", prom.RulesDir + "hosts.yml", prom.RulesDir + "monitoring.yml", prom.RulesDir + "recording.yml"}, cfg.RuleFiles)
 			require.Len(t, cfg.AlertingConfig.AlertmanagerConfigs, 1)
 		})
 	}
@@ -76,7 +81,9 @@ func TestUploadedRuleFilesParse(t *testing.T) {
 		_, errs := rulefmt.Parse([]byte(content), false, model.LegacyValidation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 		assert.Empty(t, errs, path)
 	}
-	assert.Equal(t, 9, rules, "every file of assets/alerts is uploaded")
+	shipped, err := fs.Glob(assets.Alerts, "alerts/*.yml")
+	require.NoError(t, err)
+	assert.Equal(t, len(shipped), rules, "every file of assets/alerts is uploaded")
 }
 
 // Targets follow placement: same engine by container name, the other engine

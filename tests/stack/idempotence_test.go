@@ -24,7 +24,8 @@ func TestEveryInputIsReadBackUnchanged(t *testing.T) {
 	}
 }
 
-// drift lists the inputs the provider would read back differently.
+// drift lists the inputs of a recording that the provider reads back
+// differently.
 func drift(rec *harness.Recording) []string {
 	var out []string
 	for _, r := range rec.Resources {

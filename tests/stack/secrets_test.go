@@ -79,9 +79,11 @@ func TestSecretsNeverAppearInPlainInputs(t *testing.T) {
 		// Every secret the stack needs reaches its consumer, as a secret; the
 		// edge's SSH key only where an edge VM is pushed to, the SMTP password
 		// only where an e-mail receiver logs in (prod).
-		// Backups (their restic and MySQL passwords) are off in dev.
+		// Backups (their restic and MySQL passwords) are off in dev, and
+		// its traces stay in memory (no Elasticsearch logins).
 		prodOnly := map[string]bool{config.KeyEdgeSSHPrivateKey: true, config.KeySMTPPassword: true,
-			config.KeyResticPassword: true, config.KeyMySQLBackupPassword: true}
+			config.KeyResticPassword: true, config.KeyMySQLBackupPassword: true,
+			config.KeyElasticPassword: true, config.KeyZipkinElasticPassword: true, config.KeyElasticExporterPassword: true}
 		// Grafana's SMTP password only with grafana.smtp, which no committed
 		// stack sets (TestGrafanaMailFromItsOwnRelayOrAlertmanagers).
 		for key := range harness.TestSecrets {

@@ -43,7 +43,7 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 				}
 				volumes := rec.OfType(volumeType)
 				dataServices := 0
-				for _, r := range services.Platform {
+				for _, r := range services.Inventory(parsed(t, stackName)) {
 					if r.Data != "" && !r.BesideHome {
 						dataServices++
 					}
@@ -51,7 +51,7 @@ func TestDestroyRemovesEverythingButTheDataVolumes(t *testing.T) {
 				// prod's ACME clients, one per home nginx on its own host: the
 				// client's state, the certificates and the reload handshake.
 				acme := map[string]int{"dev": 0, "prod": 2 * 3}[stackName]
-				require.Len(t, volumes, dataServices+acme, "one volume per data service, three per ACME client")
+				require.Len(t, volumes, dataServices+acme, "one volume per data service the stack runs, three per ACME client")
 				// prod's backups live in a GCS bucket: data like the volumes.
 				buckets := rec.OfType(bucketType)
 				assert.Len(t, buckets, map[string]int{"dev": 0, "prod": 1}[stackName])

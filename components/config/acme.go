@@ -88,7 +88,30 @@ func parseACME(in Input, s *Stack, ps *Problems) ACME {
 			checkNoOwnCertificate(home.key, home.service, *home.tls, ps)
 		}
 	}
+	checkExtraHostsRouted(s, ps)
 	return a
+}
+
+// checkExtraHostsRouted requires every extra service's host name to be an
+// edge route to the gateway's host: the gateway serves it with its own
+// certificate, whose names are that host's routes, and the CA's challenge
+// for a name reaches home only through a route. Unrouted, the name would
+// be left off the certificate and unreachable from outside.
+func checkExtraHostsRouted(s *Stack, ps *Problems) {
+	gateway := s.Placement[Gateway]
+	routed := map[string]bool{}
+	for _, r := range s.Edge.Routes {
+		if r.Role == gateway {
+			routed[r.Name] = true
+		}
+	}
+	for i, e := range s.Extras {
+		if e.Host != "" && !routed[e.Host] {
+			ps.add(fmt.Sprintf("extraServices[%d].host", i),
+				fmt.Sprintf("add {name: %s, role: %s} to edge.routes, or set acme.enabled false and give gateway.tls a certificate for it", e.Host, gateway),
+				"%s is not an edge route to the gateway's host, so its certificate cannot be issued", e.Host)
+		}
+	}
 }
 
 func routesTo(routes []Route, host Role) bool {

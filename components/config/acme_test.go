@@ -88,3 +88,28 @@ func TestACMEConflictsAreReportedTogether(t *testing.T) {
 	requireProblemAt(t, in, "tls.certificate")
 	requireProblemAt(t, in, "tls.key")
 }
+
+// A host-routed extra service needs an edge route to the gateway's host:
+// its name goes on the gateway's certificate, and the CA's challenge for it
+// reaches home only through the edge. With the route it parses.
+func TestACMERequiresARouteForEveryExtraServiceHost(t *testing.T) {
+	const n8n = `[{"name": "n8n", "image": "n8nio/n8n:1.72.1", "port": 5678, "host": "n8n.example.com", "resources": {"cpu": "0.5", "memory": "512MB"},
+	  "health": ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5678/healthz"]}]`
+	in := validInput()
+	set(KeyExtraServices, n8n)(in)
+	requireProblemAt(t, in, "extraServices[0].host")
+
+	in = validInput()
+	set(KeyExtraServices, n8n)(in)
+	set(KeyACME, `{"enabled": false}`)(in)
+	_, err := Parse(in, services.Catalog())
+	require.NoError(t, err, "without acme the user's own certificate may cover it")
+
+	in = validInput()
+	set(KeyExtraServices, n8n)(in)
+	set(KeyEdge, `{"mode": "gcp", "gcp": {"project": "jiucom-prod", "region": "asia-northeast3", "zone": "asia-northeast3-a"}, "ssh": {"user": "jiu"},
+	  "adminCidrs": ["203.0.113.7/32"], "homeAddress": "198.51.100.24",
+	  "routes": [{"name": "grafana.example.com", "role": "monitoring"}, {"name": "api.example.com", "role": "service"}, {"name": "n8n.example.com", "role": "service"}]}`)(in)
+	_, err = Parse(in, services.Catalog())
+	require.NoError(t, err)
+}

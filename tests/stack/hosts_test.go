@@ -54,7 +54,7 @@ func engineOf(t *testing.T, rec *harness.Recording, c harness.Resource) string {
 
 func TestAThirdHostRunsItsServicesAndItsAgents(t *testing.T) {
 	threeHosts, toolsExtras := readmeThirdHost(t)
-	rec := runWith(t, "prod", map[string]string{config.KeyHosts: threeHosts, config.KeyExtraServices: toolsExtras})
+	rec := runWith(t, "prod", routedExtras(t, "prod", toolsExtras, config.KeyHosts, threeHosts))
 	hosts := rec.OfType(hostType)
 	var names []string
 	for _, h := range hosts {

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -22,6 +23,33 @@ const extraServicesJSON = `[
   "resources": {"cpu": "0.5", "memory": "512MB"},
   "health": ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5678/healthz"]}
 ]`
+
+// routedExtras are the values that add extra services to a stack, with an
+// edge route to the gateway's host for each host-routed one, as
+// acme.enabled requires of them (extraServices[i].host).
+func routedExtras(t *testing.T, stackName, extras string, more ...string) map[string]string {
+	t.Helper()
+	in, err := harness.StackInput(stackName)
+	require.NoError(t, err)
+	var edge map[string]any
+	require.NoError(t, json.Unmarshal([]byte(in.Values[config.KeyEdge]), &edge))
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(extras), &list))
+	routes, _ := edge["routes"].([]any)
+	for _, e := range list {
+		if host, ok := e["host"].(string); ok {
+			routes = append(routes, map[string]any{"name": host, "role": string(config.Service)})
+		}
+	}
+	edge["routes"] = routes
+	text, err := json.Marshal(edge)
+	require.NoError(t, err)
+	values := map[string]string{config.KeyExtraServices: extras, config.KeyEdge: string(text)}
+	for i := 0; i+1 < len(more); i += 2 {
+		values[more[i]] = more[i+1]
+	}
+	return values
+}
 
 func runWith(t *testing.T, stackName string, values map[string]string) *harness.Recording {
 	t.Helper()
@@ -60,7 +88,7 @@ func gatewayConf(t *testing.T, rec *harness.Recording) string {
 }
 
 func TestServiceHostStartOrder(t *testing.T) {
-	rec := runWith(t, "prod", map[string]string{config.KeyExtraServices: extraServicesJSON})
+	rec := runWith(t, "prod", routedExtras(t, "prod", extraServicesJSON))
 	order := map[string][]string{
 		config.MySQLExporter:   {config.MySQL},
 		config.RedisExporter:   {config.Redis},
@@ -155,7 +183,7 @@ func TestGatewayGeneratesACertificateByDefault(t *testing.T) {
 }
 
 func TestExtraServicesRunAndAreRouted(t *testing.T) {
-	rec := runWith(t, "prod", map[string]string{config.KeyExtraServices: extraServicesJSON})
+	rec := runWith(t, "prod", routedExtras(t, "prod", extraServicesJSON))
 	jenkins, n8n := only(t, rec, "jenkins"), only(t, rec, "n8n")
 	assert.Equal(t, 1024, harness.Num(jenkins.Inputs["memory"]))
 	assert.Equal(t, harness.Num(jenkins.Inputs["memory"]), harness.Num(jenkins.Inputs["memorySwap"]))
@@ -260,7 +288,7 @@ func TestAppEnvironmentPerStack(t *testing.T) {
 func TestPublishedPortsAreUniquePerEngine(t *testing.T) {
 	for stackName, values := range map[string]map[string]string{
 		"dev":  {config.KeyApp: `{"replicas": 2}`}, // the dev engine has room for no more
-		"prod": {config.KeyApp: `{"replicas": 3}`, config.KeyExtraServices: extraServicesJSON},
+		"prod": routedExtras(t, "prod", extraServicesJSON, config.KeyApp, `{"replicas": 3}`),
 	} {
 		rec := runWith(t, stackName, values)
 		seen := map[string]string{}

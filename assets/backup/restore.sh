@@ -15,7 +15,8 @@
 #   elasticsearch
 #               online: the snapshot repository as ELASTICSEARCH_REPO_DATA's
 #               contents, then the node restores the zipkin* indices of its
-#               newest snapshot over them through the snapshot API
+#               newest snapshot over them through the snapshot API, then
+#               deletes it from the node
 #   others      their files as BACKUP_VOLUMES/<service>'s contents
 # File restores need the service stopped (make restore does it); with
 # --to scratch they stay in RESTORE_STAGING for inspection.
@@ -149,6 +150,9 @@ case "$service" in
     answer=$(es POST "_snapshot/jiucom/$name/_restore?wait_for_completion=true" '{"indices":"zipkin*","include_global_state":false}') ||
       die "elasticsearch: the node could not restore $name"
     grep -q '"failed":0' <<<"$answer" || die "elasticsearch: shards failed restoring $name: $answer"
+    # The repository is left empty, as a backup leaves it: the next
+    # backup's snapshot is then the only one it holds.
+    es DELETE "_snapshot/jiucom/$name" >/dev/null || log "elasticsearch: could not delete snapshot $name from the node (the restore is done)"
     log "elasticsearch: snapshot $id ($name) restored: $indices" ;;
   *)
     target="$BACKUP_VOLUMES/$service"

@@ -293,7 +293,8 @@ func envValue(environ []string, key string) string {
 // backup.sh snapshots the zipkin* indices through the API, backs up the
 // repository with restic and deletes the snapshot from the node; restore.sh
 // verifies it in staging (--to scratch touches nothing), then copies the
-// repository back and restores over the closed indices, online.
+// repository back, restores over the closed indices, online, and deletes
+// the snapshot from the node again.
 func TestElasticsearchSnapshotBackupThenOnlineRestore(t *testing.T) {
 	es, environ, name := backedUpES(t)
 	files := restic(t, environ, "ls", "--json", "latest", "--tag", "elasticsearch")
@@ -323,9 +324,13 @@ func TestElasticsearchSnapshotBackupThenOnlineRestore(t *testing.T) {
 		"GET /_snapshot/jiucom/NAME?filter_path=snapshots.indices",
 		"POST /zipkin-span-2026-12-03,zipkin-dependency-2026-12-03/_close?ignore_unavailable=true",
 		"POST /_snapshot/jiucom/NAME/_restore?wait_for_completion=true",
+		"DELETE /_snapshot/jiucom/NAME",
 	}, calls)
 	assert.JSONEq(t, `{"indices":"zipkin*","include_global_state":false}`, es.body("POST /_snapshot/jiucom/"+name+"/_restore?wait_for_completion=true"))
-	assert.FileExists(t, filepath.Join(es.repo, "snap-uuid0001.dat"))
+	// The node had the copied-back snapshot to restore (the stub reads the
+	// directory), and the repository is left as a backup leaves it.
+	assert.FileExists(t, filepath.Join(es.repo, "index-1"))
+	assert.NoFileExists(t, filepath.Join(es.repo, "snap-uuid0001.dat"))
 	assert.Contains(t, out, "elasticsearch: snapshot")
 }
 

@@ -7,13 +7,18 @@
 # as jiucom_backup_* metrics under job=backup, instance=BACKUP_HOST.
 #
 # Needs: restic, curl, and per service mysqldump (mysql), redis-cli
-# (redis), sqlite3 (grafana), nothing more for prometheus.
+# (redis), sqlite3 (grafana), nothing more for prometheus and elasticsearch.
 #
 #   mysql       MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_DEFAULTS_FILE
 #               (a my.cnf holding the backup user's login)
 #   redis       REDIS_HOST, REDIS_PORT, REDIS_PASSWORD_FILE
 #   grafana     GRAFANA_DB (grafana.db on Grafana's volume)
 #   prometheus  PROMETHEUS_URL, PROMETHEUS_DATA (Prometheus's volume)
+#   elasticsearch
+#               ELASTICSEARCH_URL, ELASTICSEARCH_CURL (a curl config with
+#               the elastic login), ELASTICSEARCH_REPO (path.repo as the
+#               node sees it), ELASTICSEARCH_REPO_DATA (the same directory
+#               here, on the mounted volume)
 #   others      their volume's files under BACKUP_VOLUMES/<service>
 #   retention   KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY (7, 4, 6)
 set -uo pipefail
@@ -83,6 +88,26 @@ backup_prometheus() {
   return "$status"
 }
 
+backup_elasticsearch() {
+  local name status=0 answer
+  # Lower case, as ES requires; one a run, so a retry never collides.
+  name="backup-$(date -u +%Y%m%dt%H%M%S)"
+  es_register || return 1
+  # A snapshot is a consistent, point-in-time copy of the traces; the
+  # global state (security, templates, ILM) is the init step's to put.
+  answer=$(es PUT "_snapshot/jiucom/$name?wait_for_completion=true" '{"indices":"zipkin*","include_global_state":false}') || status=1
+  if [ "$status" = 0 ] && ! grep -q '"state":"SUCCESS"' <<<"$answer"; then
+    log "elasticsearch: snapshot $name did not succeed: $answer"
+    status=1
+  fi
+  # The repository then holds this snapshot alone: restic keeps the history.
+  [ "$status" = 1 ] || (cd "$ELASTICSEARCH_REPO_DATA" && "$RESTIC" backup --host "$BACKUP_HOST" --tag elasticsearch .) || status=1
+  # Deleted however the run went, so the repository does not grow on the
+  # node's disk; a failed PUT may have left nothing to delete.
+  es DELETE "_snapshot/jiucom/$name" >/dev/null 2>&1 || [ "$status" = 1 ] || { log "elasticsearch: could not delete snapshot $name"; status=1; }
+  return "$status"
+}
+
 # run_one backs up a service and reports it; it never exits the script.
 run_one() {
   local service=$1 start end status size
@@ -94,6 +119,7 @@ run_one() {
     redis) backup_redis ;;
     grafana) backup_grafana ;;
     prometheus) backup_prometheus ;;
+    elasticsearch) backup_elasticsearch ;;
     *) backup_files "$service" ;;
   esac
   ok=$?

@@ -13,6 +13,9 @@
 #   mysql   the verified dump is loaded online through the mysql container's
 #           root client (the root password is a file in that container);
 #           --to scratch loads it into the restore_scratch database instead
+#   online  (the output's online, e.g. elasticsearch) a verifying dry run
+#           first (--to scratch), then restore.sh restores it through the
+#           running service's own API: nothing is stopped
 #   others  a verifying dry run first (--to scratch), then the service's
 #           container is stopped, its volume restored and the container
 #           started again however the restore ended; --to scratch stops at
@@ -84,7 +87,8 @@ restore() {
     die "$service is not backed up in $stack (backed up: $(jq -r 'keys | join(", ")' <<<"$targets"))"
   # One line per engine holding the service: endpoint, backup container,
   # the service's containers there.
-  local engines endpoint backup containers container
+  local engines endpoint backup containers container online
+  online=$(jq -r --arg s "$service" '.[$s][0].online' <<<"$targets")
   engines=$(jq -r --arg s "$service" '.[$s][] | [.docker, .backup, (.containers | join(" "))] | join("\u001f")' <<<"$targets")
 
   if [ "$service" = mysql ]; then
@@ -113,11 +117,15 @@ restore() {
     return
   fi
   while IFS=$'\x1f' read -r endpoint backup containers; do
-    echo "backup: $service: verified; stopping $containers to restore its data"
-    for container in $containers; do
-      on "$endpoint" stop "$container" >/dev/null </dev/null
-      stopped+=("$endpoint"$'\x1f'"$container")
-    done
+    if [ "$online" = true ]; then
+      echo "backup: $service: verified; restoring it while $containers keeps running"
+    else
+      echo "backup: $service: verified; stopping $containers to restore its data"
+      for container in $containers; do
+        on "$endpoint" stop "$container" >/dev/null </dev/null
+        stopped+=("$endpoint"$'\x1f'"$container")
+      done
+    fi
     on "$endpoint" exec "$backup" "$scripts/restore.sh" "$service" "$snapshot" </dev/null ||
       die "$service: the restore failed (the reason is above)"
     start_stopped

@@ -7,6 +7,19 @@ BACKUP_HOST="${BACKUP_HOST:-$(hostname)}"
 
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
+# es calls Elasticsearch's API with the login from the curl config file,
+# never from the command line: es METHOD PATH [BODY].
+es() {
+  curl -fsS --max-time 1800 -K "$ELASTICSEARCH_CURL" -X "$1" -H 'Content-Type: application/json' \
+    ${3:+--data-binary "$3"} "$ELASTICSEARCH_URL/$2"
+}
+
+# es_register (re)registers the fs repository at path.repo; a PUT of the
+# same settings changes nothing.
+es_register() {
+  es PUT _snapshot/jiucom "{\"type\":\"fs\",\"settings\":{\"location\":\"$ELASTICSEARCH_REPO\"}}" >/dev/null
+}
+
 # repo_state prints ok, missing or wrong-password for the repository.
 repo_state() {
   local out

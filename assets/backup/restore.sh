@@ -12,6 +12,11 @@
 #   redis       dump.rdb into REDIS_DATA, and as the base of a fresh AOF
 #   grafana     grafana.db over GRAFANA_DB
 #   prometheus  the TSDB snapshot as PROMETHEUS_DATA's contents
+#   elasticsearch
+#               online: the snapshot repository as ELASTICSEARCH_REPO_DATA's
+#               contents, then the node restores the zipkin* indices of its
+#               newest snapshot over them through the snapshot API, then
+#               deletes it from the node
 #   others      their files as BACKUP_VOLUMES/<service>'s contents
 # File restores need the service stopped (make restore does it); with
 # --to scratch they stay in RESTORE_STAGING for inspection.
@@ -71,6 +76,11 @@ case "$service" in
     "$REDIS_CHECK_RDB" "$stage/dump.rdb" >/dev/null || die "dump.rdb in $id fails redis-check-rdb" ;;
   grafana)
     [ "$("$SQLITE3" "$stage/grafana.db" 'PRAGMA integrity_check;')" = ok ] || die "grafana.db in $id fails its integrity check" ;;
+  elasticsearch)
+    # An fs repository's root: the generation file listing its snapshots,
+    # and each snapshot's own metadata.
+    ls "$stage"/index-[0-9]* >/dev/null 2>&1 || die "the snapshot in $id holds no Elasticsearch repository (index-N)"
+    ls "$stage"/snap-*.dat >/dev/null 2>&1 || die "the repository in $id holds no Elasticsearch snapshot (snap-*.dat)" ;;
   prometheus)
     ls "$stage"/*/meta.json >/dev/null 2>&1 || [ -d "$stage/chunks_head" ] || die "the snapshot in $id holds no TSDB block"
     for meta in "$stage"/*/meta.json; do
@@ -116,6 +126,34 @@ case "$service" in
     find "${PROMETHEUS_DATA:?}" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || die "cannot clear $PROMETHEUS_DATA"
     cp -a "$stage/." "$PROMETHEUS_DATA/" || die "cannot write $PROMETHEUS_DATA"
     log "prometheus: snapshot $id is the TSDB in $PROMETHEUS_DATA" ;;
+  elasticsearch)
+    repo="$ELASTICSEARCH_REPO_DATA"
+    # The node caches a registered repository's generation: unregistered
+    # while the files change under it and registered again, it reads them
+    # afresh. Unregistering one it does not know fails, harmlessly.
+    es DELETE _snapshot/jiucom >/dev/null 2>&1
+    { mkdir -p "$repo" && chown "$(stat -c %u:%g "$(dirname "$repo")")" "$repo"; } || die "cannot create $repo"
+    find "${repo:?}" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || die "cannot clear $repo"
+    cp -a "$stage/." "$repo/" || die "cannot write $repo"
+    own "$repo"
+    es_register || die "elasticsearch: the node refused the repository in $repo"
+    # The newest (last listed) snapshot: a backup leaves one.
+    name=$(es GET '_snapshot/jiucom/_all?filter_path=snapshots.snapshot' | sed -n 's/.*"snapshot":"\([^"]*\)".*/\1/p')
+    [ -n "$name" ] || die "elasticsearch: the node sees no snapshot in $repo"
+    indices=$(es GET "_snapshot/jiucom/$name?filter_path=snapshots.indices" | sed -n 's/.*"indices":\[\([^]]*\)\].*/\1/p' | tr -d '"')
+    # Restored over closed indices: deleted ones, Zipkin would create again
+    # with its next span before the restore; closed, they take no writes.
+    # ES refuses wildcards here, so the snapshot's indices are named.
+    if [ -n "$indices" ]; then
+      es POST "$indices/_close?ignore_unavailable=true" >/dev/null || die "elasticsearch: cannot close $indices"
+    fi
+    answer=$(es POST "_snapshot/jiucom/$name/_restore?wait_for_completion=true" '{"indices":"zipkin*","include_global_state":false}') ||
+      die "elasticsearch: the node could not restore $name"
+    grep -q '"failed":0' <<<"$answer" || die "elasticsearch: shards failed restoring $name: $answer"
+    # The repository is left empty, as a backup leaves it: the next
+    # backup's snapshot is then the only one it holds.
+    es DELETE "_snapshot/jiucom/$name" >/dev/null || log "elasticsearch: could not delete snapshot $name from the node (the restore is done)"
+    log "elasticsearch: snapshot $id ($name) restored: $indices" ;;
   *)
     target="$BACKUP_VOLUMES/$service"
     find "${target:?}" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || die "cannot clear $target"

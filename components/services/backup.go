@@ -3,7 +3,6 @@ package services
 import (
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 	"time"
 
@@ -53,7 +52,7 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 	if err != nil {
 		return container.Spec{}, err
 	}
-	services := e.backedUpOn(in.Role)
+	services := e.dataServicesOn(in.Role)
 	env := map[string]string{
 		"BACKUP_HOST":           e.HostName(in.Role),
 		"BACKUP_SERVICES":       strings.Join(services, " "),
@@ -100,6 +99,15 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 		case config.Prometheus:
 			env["PROMETHEUS_URL"] = "http://" + e.Endpoint(in.Role, config.Prometheus)
 			env["PROMETHEUS_DATA"] = target
+		case config.Elasticsearch:
+			// Registering a repository and restoring need the manage
+			// privileges, close to a superuser's, so the backup logs in as
+			// elastic rather than as one more user with a secret to set.
+			env["ELASTICSEARCH_URL"] = "http://" + e.Endpoint(in.Role, config.Elasticsearch)
+			env["ELASTICSEARCH_CURL"] = esCurlConfig
+			env["ELASTICSEARCH_REPO"] = esRepository
+			env["ELASTICSEARCH_REPO_DATA"] = target + strings.TrimPrefix(esRepository, elasticsearch.Data)
+			files = append(files, esLogin(e.Cfg.Zipkin))
 		}
 	}
 	return container.Spec{
@@ -116,7 +124,8 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 }
 
 // dataServicesOn are the services with a data volume on a host's engine:
-// placed there, or (the ACME client) beside a home nginx there.
+// placed there, or (the ACME client) beside a home nginx there. Its backup
+// container backs up every one of them.
 func (e *Env) dataServicesOn(role config.Role) []string {
 	var out []string
 	for _, service := range e.DataServices() {
@@ -127,21 +136,17 @@ func (e *Env) dataServicesOn(role config.Role) []string {
 	return out
 }
 
-// backedUpOn are the data services on a host's engine that its backup
-// container backs up.
-func (e *Env) backedUpOn(role config.Role) []string {
-	return slices.DeleteFunc(e.dataServicesOn(role), func(service string) bool { return e.Record(service).SkipBackup })
-}
-
 // BackupTarget is where the host-side restore (assets/backup/host.sh) finds
 // a backed-up service on one engine: its docker endpoint, the backup
 // container there (which alone holds the repository's password) and the
-// service's own containers on it, which a file restore stops and starts.
+// service's own containers on it, which a file restore stops and starts
+// unless the service is restored Online (Record.OnlineRestore).
 type BackupTarget struct {
 	Engine     string   `json:"engine"`
 	Docker     string   `json:"docker"`
 	Backup     string   `json:"backup"`
 	Containers []string `json:"containers"`
+	Online     bool     `json:"online"`
 }
 
 // BackupTargets are the backed-up services by name, one target per engine
@@ -153,8 +158,9 @@ func (e *Env) BackupTargets() map[string][]BackupTarget {
 		return out
 	}
 	for _, engine := range e.Cfg.Engines() {
-		for _, service := range e.backedUpOn(engine.Roles[0]) {
-			t := BackupTarget{Engine: engine.Name, Docker: engine.Host.Docker, Backup: AgentInstance(backup.Name, engine).ContainerName}
+		for _, service := range e.dataServicesOn(engine.Roles[0]) {
+			t := BackupTarget{Engine: engine.Name, Docker: engine.Host.Docker, Backup: AgentInstance(backup.Name, engine).ContainerName,
+				Online: e.Record(service).OnlineRestore}
 			for _, in := range e.dataInstances(service) {
 				if e.Cfg.SameEngine(in.Role, engine.Roles[0]) {
 					t.Containers = append(t.Containers, in.ContainerName)
@@ -164,17 +170,6 @@ func (e *Env) BackupTargets() map[string][]BackupTarget {
 		}
 	}
 	return out
-}
-
-// BackedUp reports whether a service's data volume is in the backups: not
-// for a record with SkipBackup; an extra service's volume is, as files.
-func BackedUp(service string) bool {
-	for _, r := range Platform {
-		if r.Name == service {
-			return !r.SkipBackup
-		}
-	}
-	return true
 }
 
 // dataInstances are a data service's containers, wherever they run.

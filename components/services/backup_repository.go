@@ -107,7 +107,7 @@ func newBackupBucket(ctx *pulumi.Context, g config.BackupGCS, retain bool) (pulu
 }
 
 // HoldsData reports whether an engine has a data volume to back up.
-func (e *Env) HoldsData(engine config.Engine) bool { return len(e.backedUpOn(engine.Roles[0])) > 0 }
+func (e *Env) HoldsData(engine config.Engine) bool { return len(e.dataServicesOn(engine.Roles[0])) > 0 }
 
 // VolumesOn are the data volumes to create on an engine: the placed
 // services', the ACME pairs' and, for a volume repository, the backup's.

@@ -26,6 +26,11 @@ const (
 	esImageEntry     = "/usr/local/bin/docker-entrypoint.sh"
 	esMaxHeapMiB     = 31 * 1024 // above ~31g the JVM loses compressed object pointers
 	esOpenFilesLimit = 65535
+	// esRepository is the snapshot repository's directory on the data
+	// volume (path.repo): the backup container, which mounts that volume,
+	// reads a snapshot there without a volume of its own, and ES's user
+	// owns it already.
+	esRepository = "/usr/share/elasticsearch/data/snapshots"
 )
 
 // durableTraces runs Elasticsearch, its exporter and the dependencies job
@@ -35,16 +40,17 @@ func durableTraces(cfg *config.Stack) bool { return cfg.Zipkin.Durable() }
 // elasticsearch is Zipkin's span store with zipkin.storage elasticsearch:
 // one node, security on (users and passwords; plain HTTP, as it is reached
 // over the host's docker network or the LAN only), daily zipkin* indices
-// deleted after zipkin.retention by an ILM policy. The data volume is left
-// out of the backups: the traces expire within days anyway, and a file
-// copy of a running node is not a consistent one.
+// deleted after zipkin.retention by an ILM policy. A file copy of a running
+// node is not consistent, so the backup takes an ES snapshot into
+// path.repo and backs that up; a restore goes through the snapshot API
+// while the node runs.
 var elasticsearch = Record{
 	Name: config.Elasticsearch, Host: config.Monitoring,
-	Image:      "docker.elastic.co/elasticsearch/elasticsearch:8.17.0",
-	Resources:  res(1000, 250, 2048, 1024),
-	Port:       9200,
-	Data:       "/usr/share/elasticsearch/data",
-	SkipBackup: true,
+	Image:         "docker.elastic.co/elasticsearch/elasticsearch:8.17.0",
+	Resources:     res(1000, 250, 2048, 1024),
+	Port:          9200,
+	Data:          "/usr/share/elasticsearch/data",
+	OnlineRestore: true,
 	// Healthy once the init step has put the users and the ILM policy,
 	// and while the cluster is at least yellow; the login comes from a
 	// curl config file, never the command line.
@@ -82,7 +88,7 @@ func elasticsearchSpec(e *Env, _ Instance) (container.Spec, error) {
 	}
 	files = append(files,
 		container.File{Path: esPasswordFile, Content: z.ElasticPassword},
-		secretFile(esCurlConfig, z.ElasticPassword, func(p string) string { return curlLogin("elastic", p) }),
+		esLogin(z),
 		secretFile(secretDir+"zipkin-user.json", z.WriterPassword, func(p string) string { return esUser(p, "zipkin_writer") }),
 		secretFile(secretDir+"exporter-user.json", z.ExporterPassword, func(p string) string { return esUser(p, "jiucom_monitor") }),
 	)
@@ -96,6 +102,7 @@ func elasticsearchSpec(e *Env, _ Instance) (container.Spec, error) {
 			"xpack.security.enabled":          "true",
 			"xpack.security.http.ssl.enabled": "false",
 			"ingest.geoip.downloader.enabled": "false", // no download from the internet on a home box
+			"path.repo":                       esRepository,
 			"ES_JAVA_OPTS":                    fmt.Sprintf("-Xms%dm -Xmx%dm", heap, heap),
 			"JIUCOM_ES_PASSWORD_PATH":         esPasswordFile,
 			"JIUCOM_ES_DIR":                   esScripts,
@@ -136,4 +143,10 @@ func esUser(password string, roles ...string) string {
 func curlLogin(user, password string) string {
 	quote := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return fmt.Sprintf("user = \"%s:%s\"\n", quote.Replace(user), quote.Replace(password))
+}
+
+// esLogin is the curl config file with the elastic login, for the init
+// step and the backup container alike.
+func esLogin(z config.ZipkinSettings) container.File {
+	return secretFile(esCurlConfig, z.ElasticPassword, func(p string) string { return curlLogin("elastic", p) })
 }

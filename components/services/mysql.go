@@ -24,6 +24,8 @@ var mysql = Record{
 	Resources: res(2000, 500, 2048, 512),
 	Port:      3306,
 	Data:      "/var/lib/mysql",
+	// Loaded through the mysql container's own root client.
+	OnlineRestore: true,
 	// The entrypoint's bootstrap server skips networking, so a TCP ping only
 	// succeeds once the real server accepts connections. The credentials
 	// (the exporter's: it needs no privilege) come from a defaults file,

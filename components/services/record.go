@@ -41,10 +41,9 @@ type Record struct {
 	// Data is the container path of its data volume, jiucom-<name>-data,
 	// created on its host and retained on destroy.
 	Data string
-	// SkipBackup leaves the data volume out of the backups: data that
-	// expires on its own and that a file copy of the running service
-	// would not capture consistently (Elasticsearch's traces).
-	SkipBackup bool
+	// OnlineRestore restores its data while it keeps running (through its
+	// own API or client), so make restore stops none of its containers.
+	OnlineRestore bool
 	// After are the services it waits for (healthy) before it starts.
 	After []string
 	// Scrape is its Prometheus job (nil: not scraped).

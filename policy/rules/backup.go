@@ -47,7 +47,7 @@ func checkBackedUp(rs []Resource, s Settings) []Violation {
 	var out []Violation
 	for _, r := range rs {
 		volume := text(r.Properties.Get("name"))
-		if service, data := services.DataVolumeService(volume); r.Type != VolumeType || !data || !services.BackedUp(service) {
+		if _, data := services.DataVolumeService(volume); r.Type != VolumeType || !data {
 			continue
 		}
 		host := fmt.Sprintf("docker host %q (provider %s)", text(r.Provider.Properties.Get("host")), r.Provider.Name)

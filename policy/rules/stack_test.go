@@ -3,6 +3,7 @@ package rules_test
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -166,6 +167,13 @@ func TestDataVolumesBackedUp(t *testing.T) {
 			Message: name + `: data volume jiucom-` + service + `-data on docker host "ssh://jiu@192.168.0.30" (provider service-docker) has no backup container beside it, so nothing backs it up (fix: run the backup record on every engine with data — DataHosts — or set backup.enabled false)`})
 	}
 	assert.ElementsMatch(t, want, got)
+
+	// Elasticsearch's volume is in the set too (backed up through its
+	// snapshots): without the monitoring host's backup container it is
+	// reported with the others there.
+	got = validateStack(t, p.settings, rules.PolicyBackedUp, dropped(t, p, container, "backup-monitoring-container"))
+	es := p.named(t, rules.VolumeType, "monitoring-jiucom-elasticsearch-data")
+	assert.True(t, slices.ContainsFunc(got, func(v rules.Violation) bool { return v.URN == es.URN }), "%v", got)
 
 	// A backup container that lost one mount; while the name is still
 	// computed (a preview) the rule cannot tell and stays quiet.

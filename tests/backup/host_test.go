@@ -67,6 +67,7 @@ type target struct {
 	Docker     string   `json:"docker"`
 	Backup     string   `json:"backup"`
 	Containers []string `json:"containers"`
+	Online     bool     `json:"online"`
 }
 
 // newHostRun puts the fakes first on PATH. The backup container's
@@ -261,6 +262,23 @@ func TestMakeRestoreOfAServiceOnSeveralEngines(t *testing.T) {
 		"ssh://jiu@192.168.0.30" + restore,
 		"ssh://jiu@192.168.0.30 start jiucom-acme-gateway",
 	}, calls)
+}
+
+// An online service (Elasticsearch) is verified first, then restored
+// through its own API while it runs: make restore stops and starts nothing.
+func TestMakeRestoreOfAnOnlineServiceStopsNothing(t *testing.T) {
+	es, environ, _ := backedUpES(t)
+	h := newHostRun(t, environ, nil)
+	h.targets["elasticsearch"] = []target{{Engine: "monitoring", Docker: "ssh://jiu@192.168.0.20", Backup: "jiucom-backup",
+		Containers: []string{"jiucom-elasticsearch"}, Online: true}}
+
+	code, out, calls := h.make("restore", "STACK=dev", "SERVICE=elasticsearch")
+	require.Equal(t, 0, code, out)
+	const restore = "ssh://jiu@192.168.0.20 exec jiucom-backup /usr/local/lib/jiucom/backup/restore.sh elasticsearch latest"
+	assert.Equal(t, []string{restore + " --to scratch", restore}, calls)
+	assert.Contains(t, out, "restoring it while jiucom-elasticsearch keeps running")
+	requests, _ := es.calls()
+	assert.Contains(t, requests, "POST /_snapshot/jiucom/NAME/_restore?wait_for_completion=true")
 }
 
 // make backup-now runs the backup container of every engine once and fails

@@ -131,9 +131,12 @@ func (s *datastores) env(t *testing.T, dir string, extra ...string) []string {
 }
 
 // pushed is the Pushgateway's view of the backup metrics, one line each.
-func (s *datastores) pushed(t *testing.T) string {
+func (s *datastores) pushed(t *testing.T) string { return pushedTo(t, s.pushgateway) }
+
+// pushedTo is the backup metrics a Pushgateway at addr holds, one line each.
+func pushedTo(t testing.TB, addr string) string {
 	var lines []string
-	for _, l := range strings.Split(get(t, "http://"+s.pushgateway+"/metrics"), "\n") {
+	for _, l := range strings.Split(get(t, "http://"+addr+"/metrics"), "\n") {
 		if strings.HasPrefix(l, "jiucom_backup_") {
 			lines = append(lines, l)
 		}

@@ -21,8 +21,9 @@ func TestBackupRunsOnEveryHostWithDataAndOnlyThere(t *testing.T) {
 	rec := run(t, "prod")
 	backups, _ := containersOf(rec, "backup")
 	require.Len(t, backups, 2)
-	// The ACME clients' state (acme_test.go) joins the set on both hosts.
-	want := map[string]string{"monitoring": "prometheus grafana pushgateway acme", "service": "mysql redis acme"}
+	// The ACME clients' state (acme_test.go) joins the set on both hosts;
+	// Elasticsearch's through its snapshots (zipkin_storage_test.go).
+	want := map[string]string{"monitoring": "prometheus grafana elasticsearch pushgateway acme", "service": "mysql redis acme"}
 	for _, c := range backups {
 		host := engineOf(t, rec, c)
 		env := envOf(c)
@@ -111,7 +112,7 @@ func TestMySQLBackupUserIsCreatedAtFirstBootWithReadOnlyGrants(t *testing.T) {
 func TestBackupOutputLocatesEveryBackedUpService(t *testing.T) {
 	rec := run(t, "prod")
 	targets := rec.Platform.Backups
-	require.ElementsMatch(t, []string{"prometheus", "grafana", "pushgateway", "mysql", "redis", "acme"}, slices.Collect(maps.Keys(targets)))
+	require.ElementsMatch(t, []string{"prometheus", "grafana", "elasticsearch", "pushgateway", "mysql", "redis", "acme"}, slices.Collect(maps.Keys(targets)))
 	running := map[string]string{} // container name on engine → engine endpoint
 	for _, c := range rec.OfType(containerType) {
 		provider, _ := rec.ProviderOf(c)
@@ -130,6 +131,14 @@ func TestBackupOutputLocatesEveryBackedUpService(t *testing.T) {
 		}
 	}
 	assert.Len(t, targets["mysql"], 1, "make restore loads mysql on its one engine")
+	// make restore stops the containers of a service restored as files,
+	// and none of one restored through its own client or API.
+	for service, list := range targets {
+		online := service == "mysql" || service == "elasticsearch"
+		for _, target := range list {
+			assert.Equal(t, online, target.Online, service)
+		}
+	}
 	assert.Len(t, targets["acme"], 2, "the ACME clients' data is on both hosts")
 
 	// host.sh loads a dump with the root password file of the mysql

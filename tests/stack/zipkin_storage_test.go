@@ -165,14 +165,58 @@ func TestZipkinWritesToElasticsearchAfterItIsHealthy(t *testing.T) {
 	assert.Contains(t, strArr(exporter.Inputs["command"]), "--es.uri=http://jiucom-elasticsearch:9200")
 	assert.Equal(t, "exporter", envOf(exporter)["ES_USERNAME"])
 
-	// Backed up: not the traces, which expire by themselves and cannot be
-	// copied consistently from a running node.
-	assert.NotContains(t, rec.Platform.Backups, config.Elasticsearch)
-	for _, b := range rec.OfType(containerType) {
-		if service(b) == "backup" {
-			assert.NotContains(t, envOf(b)["BACKUP_SERVICES"], "elasticsearch")
+}
+
+// Elasticsearch is backed up through its snapshot API: path.repo is a
+// directory on its data volume, which the backup container on its engine
+// mounts; that container reaches the node by name and logs in as elastic
+// from an uploaded curl config, never from its environment.
+func TestElasticsearchIsBackedUpThroughSnapshots(t *testing.T) {
+	rec := run(t, "prod")
+	es := only(t, rec, config.Elasticsearch)
+	repo := envOf(es)["path.repo"]
+	require.Equal(t, "/usr/share/elasticsearch/data/snapshots", repo)
+	var data string
+	for _, v := range harness.Arr(es.Inputs["volumes"]) {
+		if o := harness.Obj(v); harness.Str(o["volumeName"]) == "jiucom-elasticsearch-data" {
+			data = harness.Str(o["containerPath"])
 		}
 	}
+	require.NotEmpty(t, data)
+	assert.True(t, strings.HasPrefix(repo, data+"/"), "path.repo %s is on the data volume at %s", repo, data)
+
+	require.Contains(t, rec.Platform.Backups, config.Elasticsearch)
+	target := rec.Platform.Backups[config.Elasticsearch]
+	require.Len(t, target, 1)
+	assert.True(t, target[0].Online, "restored while it runs: make restore stops nothing")
+	var backup harness.Resource
+	for _, c := range rec.OfType(containerType) {
+		if service(c) == "backup" && engineOf(t, rec, c) == engineOf(t, rec, es) {
+			backup = c
+		}
+	}
+	require.Equal(t, target[0].Backup, harness.Str(backup.Inputs["name"]), "the backup container on Elasticsearch's engine")
+	env := envOf(backup)
+	assert.Contains(t, strings.Fields(env["BACKUP_SERVICES"]), config.Elasticsearch)
+	assert.Equal(t, "http://jiucom-elasticsearch:9200", env["ELASTICSEARCH_URL"])
+	assert.Equal(t, repo, env["ELASTICSEARCH_REPO"])
+	mounts := map[string]string{}
+	for _, v := range harness.Arr(backup.Inputs["volumes"]) {
+		o := harness.Obj(v)
+		mounts[harness.Str(o["volumeName"])] = harness.Str(o["containerPath"])
+	}
+	volume, ok := mounts["jiucom-elasticsearch-data"]
+	require.True(t, ok, "the backup container mounts Elasticsearch's volume")
+	assert.Equal(t, volume+strings.TrimPrefix(repo, data), env["ELASTICSEARCH_REPO_DATA"], "the same directory, seen from the backup container")
+	login, ok := uploaded(backup, env["ELASTICSEARCH_CURL"])
+	require.True(t, ok, "the login is an uploaded file")
+	password := harness.TestSecrets[config.KeyElasticPassword]
+	require.NotEmpty(t, password)
+	assert.Equal(t, `user = "elastic:`+password+`"`+"\n", login)
+	for k, v := range env {
+		assert.NotContains(t, v, password, k)
+	}
+	assert.NotContains(t, strings.Join(strArr(backup.Inputs["command"]), " "), password)
 }
 
 // The dependencies job runs its loop as the zipkin user against the same

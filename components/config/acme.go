@@ -77,11 +77,7 @@ func parseACME(in Input, s *Stack, ps *Problems) ACME {
 	if s.Edge.Mode == EdgeNone {
 		ps.add(KeyACME+".enabled", "put an edge in front (edge.mode and edge.routes), or set acme.enabled false", "edge.mode is none: the CA's HTTP-01 challenge reaches home only through the edge's :80")
 	}
-	for _, home := range []struct {
-		key     string
-		service string
-		tls     *TLS
-	}{{KeyTLS, NginxMon, &s.Monitoring.TLS}, {KeyGateway + ".tls", Gateway, &s.Gateway.TLS}} {
+	for _, home := range s.homeNginx() {
 		home.tls.ACME = routesTo(s.Edge.Routes, s.Placement[home.service])
 		// A certificate setting already refused is not refused again.
 		if home.tls.ACME && !ps.hasUnder(home.key) {
@@ -112,6 +108,18 @@ func checkExtraHostsRouted(s *Stack, ps *Problems) {
 				"%s is not an edge route to the gateway's host, so its certificate cannot be issued", e.Host)
 		}
 	}
+}
+
+// homeNginx are the nginx that terminate TLS at home, each with the key of
+// its certificate settings and the settings themselves.
+func (s *Stack) homeNginx() []struct {
+	key, service string
+	tls          *TLS
+} {
+	return []struct {
+		key, service string
+		tls          *TLS
+	}{{KeyTLS, NginxMon, &s.Monitoring.TLS}, {KeyGateway + ".tls", Gateway, &s.Gateway.TLS}}
 }
 
 func routesTo(routes []Route, host Role) bool {

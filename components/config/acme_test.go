@@ -113,3 +113,27 @@ func TestACMERequiresARouteForEveryExtraServiceHost(t *testing.T) {
 	_, err = Parse(in, services.Catalog())
 	require.NoError(t, err)
 }
+
+// One ACME client runs beside each home nginx whose certificate it keeps:
+// each of prod's engines counts one, dev's single engine two, and none
+// without acme.
+func TestACMEClientsCountOncePerNginxAgainstCapacity(t *testing.T) {
+	clients := func(in Input) []int {
+		s, err := Parse(in, services.Catalog())
+		require.NoError(t, err)
+		var out []int
+		for _, e := range s.Engines() {
+			out = append(out, s.InstancesOn(ACMEClient, e))
+		}
+		return out
+	}
+	assert.Equal(t, []int{1, 1}, clients(validInput()))
+	dev := func(acme string) Input {
+		in, err := harness.StackInput("dev")
+		require.NoError(t, err)
+		in.Values[KeyACME] = acme
+		return in
+	}
+	assert.Equal(t, []int{2}, clients(dev(`{"enabled": true}`)))
+	assert.Equal(t, []int{0}, clients(dev(`{}`)))
+}

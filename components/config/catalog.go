@@ -38,6 +38,8 @@ const (
 	Elasticsearch         = "elasticsearch"
 	ElasticsearchExporter = "elasticsearch-exporter"
 	ZipkinDependencies    = "zipkin-dependencies"
+	// ACMEClient runs beside each home nginx whose certificate is ACME's.
+	ACMEClient = "acme"
 )
 
 // ServiceDefaults is what config.Parse knows of a service before any

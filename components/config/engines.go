@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -94,6 +95,9 @@ func (s *Stack) instancesOn(service string, e Engine) int {
 	if !s.Runs(service) {
 		return 0
 	}
+	if service == ACMEClient {
+		return s.acmeClientsOn(e)
+	}
 	if s.PerHost(service) {
 		return 1
 	}
@@ -117,4 +121,16 @@ func roleNames(roles []Role) []string {
 		out[i] = string(r)
 	}
 	return out
+}
+
+// acmeClientsOn counts the home nginx on an engine whose certificate an
+// ACME client keeps: one client beside each.
+func (s *Stack) acmeClientsOn(e Engine) int {
+	n := 0
+	for _, home := range s.homeNginx() {
+		if home.tls.ACME && slices.Contains(e.Roles, s.Placement[home.service]) {
+			n++
+		}
+	}
+	return n
 }

@@ -15,3 +15,6 @@ func ScanSpans(key, text string) [][2]int64 {
 	}
 	return out
 }
+
+// InstancesOn is what the capacity check counts of a service on an engine.
+func (s *Stack) InstancesOn(service string, e Engine) int { return s.instancesOn(service, e) }

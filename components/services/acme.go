@@ -18,7 +18,7 @@ import (
 // go: a host directory node-exporter reads through its view of the host's
 // root (node_exporter.go), so it needs no mount of its own.
 const (
-	acmeService     = "acme"
+	acmeService     = config.ACMEClient
 	acmeScripts     = "/usr/local/lib/jiucom/acme/"
 	acmeData        = "/var/lib/acme"
 	acmeWebroot     = "/var/www/acme"

@@ -21,9 +21,10 @@ func TestValidateReportsEveryBadArgument(t *testing.T) {
 	a.Extras = []Extra{{Name: "Bad Name", Addr: "x:1", Path: "/x/", Host: "x.example.com"}}
 	a.EdgeAddrs = []string{"not-an-address"}
 	a.TLS = &TLS{Certificate: "c"}
+	a.PublicStatus = "0123; return 200"
 	err := Validate(a)
 	require.Error(t, err)
-	for _, want := range []string{"no app replica", `"grafana" is not host:port`, `"Bad Name"`, "exactly one of path or host", "not-an-address", "certificate and a key"} {
+	for _, want := range []string{"no app replica", `"grafana" is not host:port`, `"Bad Name"`, "exactly one of path or host", "not-an-address", "certificate and a key", "is not 32 hex digits"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

@@ -38,6 +38,11 @@ func TestEveryRenderedGatewayPassesNginxT(t *testing.T) {
 			a.BehindEdge, a.EdgeAddrs = true, []string{"172.31.250.0/24"}
 			a.Extras = []gateway.Extra{{Name: "n8n", Addr: "127.0.0.1:15678", Host: "n8n.jiucom.test"}, {Name: "jenkins", Addr: "127.0.0.1:18090", Host: "jenkins.jiucom.test"}}
 		},
+		"public status page, TLS behind the edge": func(a *gateway.Args) {
+			a.TLS, a.HTTPSOnly = &gateway.TLS{Certificate: cert, Key: key}, true
+			a.BehindEdge, a.EdgeAddrs = true, []string{"203.0.113.10"}
+			a.PublicStatus = "0123456789abcdef0123456789abcdef"
+		},
 	}
 	for name, mutate := range variants {
 		t.Run(name, func(t *testing.T) {

@@ -100,7 +100,7 @@ func (s *datastores) sqliteDo(t *testing.T, db, sql string) string {
 }
 
 // samples counts the self-scrape samples Prometheus holds in the 10 min
-// before at.
+// before at; -1 while Prometheus is not ready to answer.
 func samples(t *testing.T, promAddr string, at time.Time) int {
 	t.Helper()
 	q := url.Values{"query": {`count_over_time(up{job="self"}[10m])`}, "time": {fmt.Sprint(at.Unix())}}
@@ -111,7 +111,11 @@ func samples(t *testing.T, promAddr string, at time.Time) int {
 			} `json:"result"`
 		} `json:"data"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(get(t, "http://"+promAddr+"/api/v1/query?"+q.Encode())), &res))
+	// Until its TSDB is open Prometheus answers 503 in plain text: not
+	// ready yet, which the callers' Eventually waits out.
+	if err := json.Unmarshal([]byte(get(t, "http://"+promAddr+"/api/v1/query?"+q.Encode())), &res); err != nil {
+		return -1
+	}
 	if len(res.Data.Result) == 0 {
 		return 0
 	}
@@ -166,6 +170,7 @@ func TestBackupThenRestoreBringsEveryServiceBack(t *testing.T) {
 	code, out := runScript(t, environ, "backup.sh")
 	require.Equal(t, 0, code, out)
 	before := samples(t, s.promAddr, backedUpAt)
+	require.Positive(t, before, "the samples the backup holds")
 	metrics := s.pushed(t)
 	for _, svc := range []string{"mysql", "redis", "grafana", "prometheus"} {
 		assert.Contains(t, metrics, fmt.Sprintf(`jiucom_backup_last_status{instance="%s",job="backup",service="%s"} 1`, backupHost, svc))

@@ -110,16 +110,15 @@ func checkExtraHostsRouted(s *Stack, ps *Problems) {
 	}
 }
 
-// homeNginx are the nginx that terminate TLS at home, each with the key of
-// its certificate settings and the settings themselves.
-func (s *Stack) homeNginx() []struct {
+// homeTLS is a home nginx's certificate settings and their config key.
+type homeTLS struct {
 	key, service string
 	tls          *TLS
-} {
-	return []struct {
-		key, service string
-		tls          *TLS
-	}{{KeyTLS, NginxMon, &s.Monitoring.TLS}, {KeyGateway + ".tls", Gateway, &s.Gateway.TLS}}
+}
+
+// homeNginx are the nginx that terminate TLS at home.
+func (s *Stack) homeNginx() []homeTLS {
+	return []homeTLS{{KeyTLS, NginxMon, &s.Monitoring.TLS}, {KeyGateway + ".tls", Gateway, &s.Gateway.TLS}}
 }
 
 func routesTo(routes []Route, host Role) bool {

@@ -3,11 +3,8 @@ package config
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net/mail"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/jiucom/jiucom-infra/components/validate"
 )
 
 // Grafana and public status keys.
@@ -79,14 +76,10 @@ func parseGrafana(in Input, alerting *EmailReceiver, ps *Problems) GrafanaSettin
 	out.Host = required(ps, KeyGrafana+".smtp.host", s.Host, "name the relay as host:port, e.g. smtp.gmail.com:587")
 	out.From = required(ps, KeyGrafana+".smtp.from", s.From, "give the sender address, e.g. grafana@example.com")
 	if out.Host != "" {
-		if _, _, err := validate.HostPort(out.Host); err != nil {
-			ps.add(KeyGrafana+".smtp.host", "use the SMTP relay as host:port with a numeric port 1-65535, e.g. smtp.gmail.com:587", "%v", err)
-		}
+		checkRelay(KeyGrafana+".smtp.host", out.Host, ps)
 	}
 	if out.From != "" {
-		if _, err := mail.ParseAddress(out.From); err != nil {
-			ps.add(KeyGrafana+".smtp.from", "use an e-mail address such as grafana@example.com", "%q is not an e-mail address", out.From)
-		}
+		checkAddress(KeyGrafana+".smtp.from", out.From, "grafana@example.com", ps)
 	}
 	return GrafanaSettings{SMTP: out}
 }

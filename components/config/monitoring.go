@@ -147,15 +147,24 @@ func parseEmail(ra rawAlerting, secret func(string, bool) pulumi.StringOutput, p
 		// A relay that authenticates needs the password; one that does not
 		// (a LAN relay) must not be sent one.
 		Password: secret(KeySMTPPassword, e.Username != "")}
-	for _, f := range []struct{ key, value string }{{"alerting.email.to", e.To}, {"alerting.email.from", e.From}} {
-		if _, err := mail.ParseAddress(f.value); err != nil {
-			ps.add(f.key, "use an e-mail address such as ops@example.com", "%q is not an e-mail address", f.value)
-		}
-	}
-	if _, _, err := validate.HostPort(e.Smarthost); err != nil {
-		ps.add("alerting.email.smarthost", "use the SMTP relay as host:port with a numeric port 1-65535, e.g. smtp.gmail.com:587", "%v", err)
-	}
+	checkAddress("alerting.email.to", e.To, "ops@example.com", ps)
+	checkAddress("alerting.email.from", e.From, "alerts@example.com", ps)
+	checkRelay("alerting.email.smarthost", e.Smarthost, ps)
 	return r
+}
+
+// checkAddress wants an e-mail address at key.
+func checkAddress(key, value, example string, ps *Problems) {
+	if _, err := mail.ParseAddress(value); err != nil {
+		ps.add(key, "use an e-mail address such as "+example, "%q is not an e-mail address", value)
+	}
+}
+
+// checkRelay wants an SMTP relay as host:port at key.
+func checkRelay(key, hostport string, ps *Problems) {
+	if _, _, err := validate.HostPort(hostport); err != nil {
+		ps.add(key, "use the SMTP relay as host:port with a numeric port 1-65535, e.g. smtp.gmail.com:587", "%v", err)
+	}
 }
 
 // parseTLS reads a home nginx's certificate settings under key (tls for

@@ -121,12 +121,7 @@ func (e *Env) acmeVolumesOn(engine config.Engine) []string {
 
 // acmeOn reports whether an ACME client runs on a role's engine.
 func (e *Env) acmeOn(role config.Role) bool {
-	for _, p := range e.acmePairs() {
-		if e.Cfg.SameEngine(role, p.client.Role) {
-			return true
-		}
-	}
-	return false
+	return len(e.onEngine(e.ACMEClients(), role)) > 0
 }
 
 func acmeSpec(e *Env, in Instance) (container.Spec, error) {

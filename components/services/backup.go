@@ -124,12 +124,11 @@ func backupSpec(e *Env, in Instance) (container.Spec, error) {
 }
 
 // dataServicesOn are the services with a data volume on a host's engine:
-// placed there, or (the ACME client) beside a home nginx there. Its backup
-// container backs up every one of them.
+// those with a container there. Its backup container backs up every one.
 func (e *Env) dataServicesOn(role config.Role) []string {
 	var out []string
 	for _, service := range e.DataServices() {
-		if e.Record(service).BesideHome && e.acmeOn(role) || e.Cfg.SameEngine(role, e.Cfg.Placement[service]) {
+		if len(e.instancesOn(service, role)) > 0 {
 			out = append(out, service)
 		}
 	}
@@ -161,21 +160,11 @@ func (e *Env) BackupTargets() map[string][]BackupTarget {
 		for _, service := range e.dataServicesOn(engine.Roles[0]) {
 			t := BackupTarget{Engine: engine.Name, Docker: engine.Host.Docker, Backup: AgentInstance(backup.Name, engine).ContainerName,
 				Online: e.Record(service).OnlineRestore}
-			for _, in := range e.dataInstances(service) {
-				if e.Cfg.SameEngine(in.Role, engine.Roles[0]) {
-					t.Containers = append(t.Containers, in.ContainerName)
-				}
+			for _, in := range e.instancesOn(service, engine.Roles[0]) {
+				t.Containers = append(t.Containers, in.ContainerName)
 			}
 			out[service] = append(out[service], t)
 		}
 	}
 	return out
-}
-
-// dataInstances are a data service's containers, wherever they run.
-func (e *Env) dataInstances(service string) []Instance {
-	if e.Record(service).BesideHome {
-		return e.ACMEClients()
-	}
-	return e.Instances(service)
 }

@@ -2,6 +2,7 @@ package services
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -74,6 +75,21 @@ func (e *Env) Instances(service string) []Instance {
 		out[i] = Instance{Service: service, Name: name, ContainerName: ContainerPrefix + name, Role: role}
 	}
 	return out
+}
+
+// instancesOn are a placed service's containers on a role's engine: its
+// replicas where placement puts them, or (the ACME client) those beside
+// the home nginx there.
+func (e *Env) instancesOn(service string, role config.Role) []Instance {
+	if e.Record(service).BesideHome {
+		return e.onEngine(e.ACMEClients(), role)
+	}
+	return e.onEngine(e.Instances(service), role)
+}
+
+// onEngine keeps the instances on a role's engine.
+func (e *Env) onEngine(instances []Instance, role config.Role) []Instance {
+	return slices.DeleteFunc(instances, func(in Instance) bool { return !e.Cfg.SameEngine(in.Role, role) })
 }
 
 // AgentInstance is a per-host service's container on one engine.

@@ -59,7 +59,7 @@ func gatewaySpec(e *Env, in Instance) (container.Spec, error) {
 			names = append(names, r.Route.Host)
 		}
 	}
-	cert, err := e.homeCertificate(in, e.Cfg.Gateway.TLS, append(e.HomeNames(in.Role), names...), gatewayCertPaths)
+	cert, err := e.homeCertificate(in, append(e.HomeNames(in.Role), names...), gatewayCertPaths)
 	if err != nil {
 		return container.Spec{}, err
 	}

@@ -27,16 +27,17 @@ func (e *Env) homeNginx(host config.Role) Record {
 	return first
 }
 
-// homeCertificate is a home nginx instance's certificate: its ACME
-// client's (sharing the volumes of their pair), configured or generated.
-func (e *Env) homeCertificate(in Instance, tls config.TLS, names []string, p homenginx.Paths) (homenginx.Certificate, error) {
+// homeCertificate is a home nginx instance's certificate, as its record's
+// Home.TLS configures it: its ACME client's (sharing the volumes of their
+// pair), configured or generated.
+func (e *Env) homeCertificate(in Instance, names []string, p homenginx.Paths) (homenginx.Certificate, error) {
 	var store homenginx.ACMEStore
 	for _, pair := range e.acmePairs() {
 		if pair.nginx.Name == in.Name {
 			store = e.acmeStore(pair)
 		}
 	}
-	return homenginx.NewCertificate(e.Ctx, in.Name, tls, names, p, store)
+	return homenginx.NewCertificate(e.Ctx, in.Name, e.Record(in.Service).Home.TLS(e.Cfg), names, p, store)
 }
 
 // HomeNames are the public names the edge routes to a host.

@@ -52,7 +52,11 @@ func Inventory(cfg *config.Stack) []Record {
 		records = append(records, r)
 	}
 	for i, r := range records {
-		records[i].After = slices.DeleteFunc(slices.Clone(r.After), func(s string) bool { return off[s] })
+		after := slices.Clone(r.After)
+		if r.Home != nil {
+			after = append(after, acme.Name)
+		}
+		records[i].After = slices.DeleteFunc(after, func(s string) bool { return off[s] })
 		records[i].Consumes = slices.DeleteFunc(slices.Clone(r.Consumes), func(s string) bool { return off[s] })
 	}
 	for _, e := range cfg.Extras {
@@ -67,9 +71,6 @@ func Inventory(cfg *config.Stack) []Record {
 	for i := range records {
 		if records[i].Name == config.Gateway {
 			records[i].After = slices.Concat(upstreams, records[i].After)
-		}
-		if records[i].Home != nil && !off[acme.Name] {
-			records[i].After = slices.Concat(records[i].After, []string{acme.Name})
 		}
 	}
 	return records

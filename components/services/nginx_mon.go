@@ -36,7 +36,7 @@ var nginxMon = Record{
 			Grafana: e.Endpoint(in.Role, config.Grafana),
 		}
 		args.Listen.BehindEdge = e.Cfg.Edge.Mode != config.EdgeNone
-		cert, err := e.homeCertificate(in, e.Cfg.Monitoring.TLS, args.Names, homenginx.Paths{
+		cert, err := e.homeCertificate(in, args.Names, homenginx.Paths{
 			GeneratedCert: nginxmon.GeneratedCertPath, GeneratedKey: nginxmon.GeneratedKeyPath, ACMEWebroot: nginxmon.ACMEWebroot,
 		})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jiucom/jiucom-infra/assets"
 	"github.com/jiucom/jiucom-infra/components/config"
 	"github.com/jiucom/jiucom-infra/components/dashboards"
 	gf "github.com/jiucom/jiucom-infra/components/grafana"
@@ -43,8 +44,10 @@ func TestPublicStatusSharesTheStatusDashboardThroughTheGateway(t *testing.T) {
 	board, ok := uploaded(only(t, rec, config.Grafana), gf.DashboardsDir+"/"+dashboards.StatusUID+".json")
 	require.True(t, ok, "the shared dashboard is provisioned")
 	assert.Contains(t, board, `"title": "JIUCOM / Status"`)
-	_, ok = uploaded(only(t, rec, config.Grafana), gf.ShareScriptPath)
-	assert.True(t, ok)
+	share, _ := uploaded(only(t, rec, config.Grafana), gf.ShareScriptPath)
+	want, err := assets.Grafana.ReadFile("grafana/share-status.sh")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), share, "the script the start wrapper runs is uploaded beside it")
 
 	conf, _ := uploaded(only(t, rec, config.Gateway), "/etc/nginx/nginx.conf")
 	assert.Contains(t, conf, "location = /status/")

@@ -67,8 +67,9 @@ func TestElasticsearchContainer(t *testing.T) {
 			assert.Equal(t, "-Xms1024m -Xmx1024m", env["ES_JAVA_OPTS"])
 			assert.Equal(t, "single-node", env["discovery.type"])
 			assert.Equal(t, "true", env["xpack.security.enabled"])
-			_, ok := uploaded(es, env["JIUCOM_ES_PASSWORD_PATH"])
+			password, ok := uploaded(es, env["JIUCOM_ES_PASSWORD_PATH"])
 			assert.True(t, ok, "the elastic password is a file")
+			assert.Equal(t, harness.TestSecrets[config.KeyElasticPassword], password)
 			for k := range env {
 				// The image's entrypoint takes any *_FILE as a secret file
 				// of mode 0400/0600, which an upload it can read is not.
@@ -84,7 +85,12 @@ func TestElasticsearchContainer(t *testing.T) {
 			vol, ok := rec.Named(volumeType, engineOf(t, rec, es)+"-jiucom-elasticsearch-data")
 			require.True(t, ok)
 			assert.True(t, vol.Retain, "traces survive a destroy like every data volume")
-			assert.NotEmpty(t, strArr(harness.Obj(es.Inputs["healthcheck"])["tests"]))
+			// Healthy only once the init step is done and the cluster is
+			// at least yellow.
+			health := strings.Join(strArr(harness.Obj(es.Inputs["healthcheck"])["tests"]), " ")
+			assert.Contains(t, health, "test -f "+env["JIUCOM_ES_READY"])
+			assert.Contains(t, health, "-K "+env["JIUCOM_ES_CURL"])
+			assert.Contains(t, health, "_cluster/health?wait_for_status=yellow")
 
 			assert.Empty(t, drift(rec), "properties that would show a diff on the next preview")
 		})

@@ -95,16 +95,21 @@ backup_elasticsearch() {
   es_register || return 1
   # A snapshot is a consistent, point-in-time copy of the traces; the
   # global state (security, templates, ILM) is the init step's to put.
-  answer=$(es PUT "_snapshot/jiucom/$name?wait_for_completion=true" '{"indices":"zipkin*","include_global_state":false}') || status=1
-  if [ "$status" = 0 ] && ! grep -q '"state":"SUCCESS"' <<<"$answer"; then
+  if ! answer=$(es PUT "_snapshot/jiucom/$name?wait_for_completion=true" '{"indices":"zipkin*","include_global_state":false}'); then
+    status=1
+  elif ! grep -q '"state":"SUCCESS"' <<<"$answer"; then
     log "elasticsearch: snapshot $name did not succeed: $answer"
     status=1
+  else
+    # The repository holds this snapshot alone: restic keeps the history.
+    (cd "$ELASTICSEARCH_REPO_DATA" && "$RESTIC" backup --host "$BACKUP_HOST" --tag elasticsearch .) || status=1
   fi
-  # The repository then holds this snapshot alone: restic keeps the history.
-  [ "$status" = 1 ] || (cd "$ELASTICSEARCH_REPO_DATA" && "$RESTIC" backup --host "$BACKUP_HOST" --tag elasticsearch .) || status=1
   # Deleted however the run went, so the repository does not grow on the
-  # node's disk; a failed PUT may have left nothing to delete.
-  es DELETE "_snapshot/jiucom/$name" >/dev/null 2>&1 || [ "$status" = 1 ] || { log "elasticsearch: could not delete snapshot $name"; status=1; }
+  # node's disk; after a failed PUT there may be nothing to delete.
+  if ! es DELETE "_snapshot/jiucom/$name" >/dev/null 2>&1 && [ "$status" = 0 ]; then
+    log "elasticsearch: could not delete snapshot $name"
+    status=1
+  fi
   return "$status"
 }
 
